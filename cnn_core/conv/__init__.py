@@ -1,0 +1,1 @@
+"""One convolutional layer, by hand: output sizes, numpy reference ops, filters, parameter counts."""

@@ -1,0 +1,1 @@
+"""Our own small readers for pretrained weight formats (no torch, no arbitrary unpickling)."""

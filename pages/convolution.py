@@ -1,0 +1,26 @@
+"""Convolution: everything about one convolutional layer, interactive."""
+
+import streamlit as st
+
+from app_support import convolution_views as views
+from app_support.ui import page_header
+
+page_header(
+    "Convolution",
+    "A convolutional layer slides small filters over its input and, at every position, sums the element-wise "
+    "products. Padding, stride and dilation decide how many positions there are, and so the output size.",
+    r"n_{out} = \left\lfloor \frac{n + 2p - f}{s} \right\rfloor + 1",
+)
+
+sections = {
+    "Calculator": views.calculator,
+    "Animation": views.animation,
+    "Edge detection": views.edge_detection,
+    "Correlation vs convolution": views.flipping,
+    "Over volumes": views.volume,
+    "Pooling": views.pooling,
+    "1-D & 3-D": views.other_dimensions,
+}
+for tab, section in zip(st.tabs(list(sections)), sections.values(), strict=True):
+    with tab:
+        section()

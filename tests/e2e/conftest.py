@@ -1,0 +1,113 @@
+"""Real-browser fixtures: one Streamlit server and one Debian Chromium per test session.
+
+Tests get ``app_page(url_path)``: a Playwright page opened on that app page and waited until Streamlit
+has finished running. ``assert_no_exception(page)`` fails a test when the page shows an exception box.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not become healthy at {url}")
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free port for the whole session; stop it afterwards."""
+    port = _free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/run)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def wait_until_idle(page: Page, timeout_ms: int = 120_000) -> None:
+    """Wait until Streamlit has rendered the app and finished the current script run."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+    page.wait_for_timeout(300)  # let the last deltas paint
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+
+
+def assert_no_exception(page: Page) -> None:
+    """Fail when the page shows a Python exception box."""
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
+def _record(errors: list[str], error: Exception) -> None:
+    # Plotly rejects the promise of an animation that a Pause button interrupts with a bare `undefined`;
+    # that is how its pause works, not a fault.
+    if str(error) != "undefined":
+        errors.append(str(error))
+
+
+@pytest.fixture
+def app_page(browser: Browser, app_url: str) -> Iterator[Callable[[str], Page]]:
+    """Open an app page (by its url path, "" for home) in a fresh browser context."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page_errors: list[str] = []
+
+    def open_page(url_path: str) -> Page:
+        page = context.new_page()
+        page.on("pageerror", lambda error: _record(page_errors, error))
+        page.goto(f"{app_url}/{url_path}")
+        wait_until_idle(page)
+        return page
+
+    yield open_page
+    context.close()
+    assert not page_errors, f"JavaScript errors in the page: {page_errors}"

@@ -1,0 +1,105 @@
+"""Upload decoding: every Pillow mode, EXIF rotation, and clear refusals of bad files."""
+
+import io
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from cnn_core.errors import ImageError
+from cnn_core.images import SAMPLE_NAMES, decode_image, encode_png, load_image, sample_image, to_gray
+
+
+def _encode(image: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("image", "expected_pixel"),
+    [
+        (Image.new("L", (8, 6), 200), (200, 200, 200)),
+        (Image.new("LA", (8, 6), (0, 0)), (255, 255, 255)),  # fully transparent → white background
+        (Image.new("RGBA", (8, 6), (255, 0, 0, 255)), (255, 0, 0)),
+        (Image.new("RGBA", (8, 6), (0, 0, 0, 128)), (127, 127, 127)),  # half black over white
+        (Image.new("P", (8, 6), 0), (0, 0, 0)),
+        (Image.new("1", (8, 6), 1), (255, 255, 255)),
+        (Image.new("I;16", (8, 6), 65535), (255, 255, 255)),
+        (Image.new("I", (8, 6), 257 * 100), (100, 100, 100)),
+    ],
+)
+def test_modes_become_rgb_uint8(image, expected_pixel):
+    rgb = decode_image(_encode(image, "TIFF" if image.mode == "I" else "PNG"))
+    assert rgb.shape == (6, 8, 3) and rgb.dtype == np.uint8
+    assert tuple(rgb[0, 0]) == pytest.approx(expected_pixel, abs=1)
+
+
+def test_cmyk_jpeg_and_sixteen_bit_rgb_png():
+    cmyk = decode_image(_encode(Image.new("CMYK", (10, 10), (0, 255, 255, 0)), "JPEG", quality=100))
+    assert cmyk[5, 5, 0] > 200 and cmyk[5, 5, 1] < 60  # pure red
+    sixteen = np.zeros((5, 7, 3), np.uint16)
+    sixteen[..., 2] = 65535  # blue in OpenCV's BGR order → red in RGB
+    ok, png = cv2.imencode(".png", sixteen)
+    assert ok
+    rgb = decode_image(png.tobytes())
+    assert rgb.shape == (5, 7, 3) and tuple(rgb[0, 0]) == (255, 0, 0)
+
+
+def test_exif_orientation_is_applied():
+    image = Image.new("RGB", (40, 20), (0, 0, 0))
+    image.paste((255, 255, 255), (0, 0, 10, 20))  # white strip on the left
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display"
+    rgb = decode_image(_encode(image, "JPEG", exif=exif, quality=95))
+    assert rgb.shape == (40, 20, 3)
+    assert rgb[:5, :, 0].mean() > 200  # the left strip is now at the top
+
+
+def test_large_photos_are_downscaled_to_the_working_size():
+    rgb = decode_image(_encode(Image.new("RGB", (3000, 1500))), max_side=1024)
+    assert rgb.shape == (512, 1024, 3)
+    assert decode_image(_encode(Image.new("RGB", (3000, 1500))), max_side=None).shape == (1500, 3000, 3)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"hello, I am a text file pretending to be a PNG", "not an image"),
+        (_encode(Image.new("RGB", (64, 64), (9, 9, 9)))[:80], "damaged or truncated"),
+    ],
+)
+def test_bad_files_are_refused_clearly(data, message):
+    with pytest.raises(ImageError, match=message):
+        decode_image(data)
+
+
+def test_decompression_bomb_is_refused_before_decoding():
+    huge = _encode(Image.new("1", (20000, 20000)))  # 400 megapixels, a few kB of PNG
+    with pytest.raises(ImageError, match="20000x20000 = 400 megapixels; the limit is 50"):
+        decode_image(huge)
+
+
+def test_animation_is_refused_but_a_single_frame_gif_is_fine():
+    frames = [Image.new("RGB", (10, 10), colour) for colour in ("red", "green", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:])
+    with pytest.raises(ImageError, match="animated \\(3 frames\\)"):
+        decode_image(buffer.getvalue())
+    assert decode_image(_encode(frames[0], "GIF")).shape == (10, 10, 3)
+
+
+def test_samples_files_and_helpers(tmp_path):
+    for name in SAMPLE_NAMES:
+        image = sample_image(name)
+        assert image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.uint8
+    with pytest.raises(ImageError, match="unknown sample image 'nope'"):
+        sample_image("nope")
+    path = tmp_path / "cat.png"
+    path.write_bytes(encode_png(sample_image("chelsea")))
+    np.testing.assert_array_equal(load_image(path), sample_image("chelsea"))
+    with pytest.raises(ImageError, match="no such image file"):
+        load_image(tmp_path / "missing.png")
+    assert to_gray(np.full((1, 1, 3), 255, np.uint8))[0, 0] == pytest.approx(1.0)
