@@ -159,7 +159,8 @@ def slide_animation(slide: Slide, operation: str, frame_ms: int = 700) -> go.Fig
     )
     figure.update_yaxes(autorange="reversed", showticklabels=False)
     figure.update_xaxes(showticklabels=False)
-    for axis, shape in zip(("", "2", "3"), (slide.padded.shape, slide.kernel.shape, slide.output.shape), strict=True):
+    shapes = (slide.padded.shape, slide.kernel.shape, slide.output.shape)
+    for axis, shape in zip(("", "2", "3"), shapes, strict=True):
         figure.layout[f"xaxis{axis}"].range = [-0.5, shape[1] - 0.5]
         figure.layout[f"yaxis{axis}"].range = [shape[0] - 0.5, -0.5]
         figure.layout[f"yaxis{axis}"].scaleanchor = f"x{axis}"

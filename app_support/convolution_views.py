@@ -13,7 +13,7 @@ from app_support.ui import show_error
 from cnn_core.conv.arithmetic import axis_shape, conv_output_shape, same_padding
 from cnn_core.conv.filters import FILTERS, course_edge_image, edge_response, parse_kernel, response_to_uint8
 from cnn_core.conv.parameters import conv_params, dense_params
-from cnn_core.conv.reference import convolve2d, cross_correlate2d, pool2d
+from cnn_core.conv.reference import convolve2d, cross_correlate2d
 from cnn_core.conv.sliding import slide
 from cnn_core.conv.volume import filter_breakdown
 from cnn_core.errors import CNNLabError
@@ -83,8 +83,8 @@ def calculator() -> None:
         for axis, shape in (("rows", rows), ("columns", cols)):
             if shape.unused:
                 st.warning(
-                    f"Stride {s} skips the last {shape.unused} {axis} of the padded input: the filter would stick "
-                    f"out past the border, so the floor rule drops that position."
+                    f"Stride {s} skips the last {shape.unused} {axis} of the padded input: the filter would "
+                    "stick out past the border, so the floor rule drops that position."
                 )
 
 
@@ -196,7 +196,10 @@ def volume() -> None:
     b = rng.integers(-3, 4, filters).astype(float)
     part = filter_breakdown(x, w, b, which)
     with right:
-        grids = {f"{c} ⋆ filter[{c}]": part.per_channel[i] for i, c in enumerate("RGB")}
+        inputs = {f"input {c}": x[:, :, i] for i, c in enumerate("RGB")}
+        weights = {f"filter {which + 1}, slice {c}": w[:, :, i, which] for i, c in enumerate("RGB")}
+        st.plotly_chart(number_grids({**inputs, **weights}, height=220), key="vol_inputs")
+        grids = {f"{c} ⋆ slice {c}": part.per_channel[i] for i, c in enumerate("RGB")}
         st.plotly_chart(
             number_grids({**grids, f"sum + b ({part.bias:g})": part.z, "ReLU": part.activation}, height=260),
             key="vol_grids",
@@ -240,8 +243,8 @@ def pooling() -> None:
         return
     st.plotly_chart(slide_animation(result, mode), key="pool_chart")
     st.caption(
-        f"Output {result.output.shape[0]}x{result.output.shape[1]}; pooling has no parameters to learn, "
-        f"only the hyperparameters f and s. Same check in numpy: {pool2d(POOL_EXAMPLE, f, s, mode=mode)[:, :, 0].tolist()}"
+        f"Output {result.output.shape[0]}x{result.output.shape[1]}, by the same floor rule as a convolution. "
+        "Pooling has no parameters to learn, only the hyperparameters f and s."
     )
 
 

@@ -8,7 +8,9 @@ import pytest
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cnn_core", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "cnn_core", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """Numpy reference implementations of 2-D cross-correlation, convolution and pooling.
 
-Deep-learning "convolution" is cross-correlation: out[i, j, k] = b[k] + Σ_{u,v,c} x[i·s + u·d, j·s + v·d, c]·w[u, v, c, k]
-(over the padded input). True convolution flips the kernel first: w[u, v] → w[f−1−u, f−1−v].
+Deep-learning "convolution" is cross-correlation over the padded input:
+    out[i, j, k] = b[k] + Σ_{u,v,c} x[i·s + u·d, j·s + v·d, c] · w[u, v, c, k].
+True convolution flips the kernel first: w[u, v] → w[f−1−u, f−1−v].
 Padding follows ``cnn_core.conv.arithmetic.resolve_padding`` ("same" matches TensorFlow exactly).
 Images are (H, W, C) and kernels (f, f, C_in, C_out); a 2-D image or kernel is treated as one channel.
 """

@@ -11,7 +11,7 @@ from cnn_core.conv.filters import (
     parse_kernel,
     response_to_uint8,
 )
-from cnn_core.conv.parameters import conv_params, conv_multiplies, dense_params
+from cnn_core.conv.parameters import conv_multiplies, conv_params, dense_params
 from cnn_core.conv.reference import cross_correlate2d
 from cnn_core.conv.sliding import slide
 from cnn_core.conv.volume import filter_breakdown
@@ -25,8 +25,13 @@ def test_slide_output_matches_tensorflow(operation, stride, padding):
 
     x = np.random.default_rng(0).integers(-5, 6, (7, 7)).astype(float)
     kernel = FILTERS["Sobel vertical"]
-    result = slide(x, 3 if operation in ("max", "average") else kernel, stride=stride, padding=padding,
-                   operation=operation)
+    result = slide(
+        x,
+        3 if operation in ("max", "average") else kernel,
+        stride=stride,
+        padding=padding,
+        operation=operation,
+    )
     tf_padding = "SAME" if padding == "same" else [[0, 0], [padding, padding], [padding, padding], [0, 0]]
     batch = x[None, :, :, None]
     if operation in ("cross-correlation", "convolution"):
@@ -80,7 +85,7 @@ def test_volume_breakdown_sums_to_the_layer_output():
         part = filter_breakdown(x, w, b, k)
         np.testing.assert_allclose(part.per_channel.sum(axis=0) + b[k], layer[:, :, k])
         np.testing.assert_allclose(part.activation, np.maximum(layer[:, :, k], 0))
-    with pytest.raises(ParameterError, match="filter index must be in 0..3, got 4"):
+    with pytest.raises(ParameterError, match=r"filter index must be in 0\.\.3, got 4"):
         filter_breakdown(x, w, b, 4)
 
 
