@@ -2,13 +2,12 @@
 
 import streamlit as st
 
+from app_support.catalogue import CATALOGUE, script_path
+
 st.set_page_config(page_title="CNN Lab", page_icon="🧠", layout="wide")
 
-PAGES = [
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/convolution.py", title="Convolution", icon="🔲", url_path="convolution"),
-]
-
-navigation = st.navigation(PAGES)
+home = st.Page("pages/home.py", title="Home", icon="🏠", default=True)
+pages = [st.Page(script_path(e), title=e.title, icon=e.icon, url_path=e.url_path) for e in CATALOGUE]
+navigation = st.navigation([home, *pages])
 st.sidebar.caption("CNN Lab · convolutional networks, hands on")
 navigation.run()

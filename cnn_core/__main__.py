@@ -22,6 +22,9 @@ COMMANDS: dict[str, str] = {
     "embed": "embed",
     "verify": "verify",
     "summary": "summary",
+    "style": "style",
+    "classify": "classify",
+    "rf": "rf",
 }
 
 

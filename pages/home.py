@@ -1,21 +1,20 @@
-"""Home: what CNN Lab is and where to start."""
+"""Home: what CNN Lab is and where to go."""
 
 import streamlit as st
+
+from app_support.catalogue import CATALOGUE, script_path
 
 st.title("🧠 CNN Lab")
 st.markdown(
     "Explore convolutional neural networks hands on: from the arithmetic of a single convolution to "
     "real pretrained networks running on your own photos. Every number on these pages is computed, "
-    "not quoted, and every control can be shared as a link."
+    "not quoted, and the controls are mirrored in the address bar, so a link shows exactly what you see."
 )
-
-st.subheader("Start here")
-st.page_link("pages/convolution.py", label="Convolution: padding, stride, filters, pooling", icon="🔲")
-st.markdown(
-    "- **Convolution** — how one layer turns an $n \\times n$ input into an "
-    "$\\lfloor (n + 2p - f)/s \\rfloor + 1$ output, step by step, with edge detectors on your own photo."
-)
+for entry in CATALOGUE:
+    with st.container(border=True):
+        st.page_link(script_path(entry), label=entry.title, icon=entry.icon)
+        st.markdown(entry.blurb[0].upper() + entry.blurb[1:])
 st.caption(
-    "Runs on the CPU of an ordinary laptop; uses a GPU automatically when TensorFlow finds one. "
+    "Runs on the CPU of an ordinary laptop and uses a GPU automatically when TensorFlow finds one. "
     "Uploaded images stay in your browser session's memory and are never stored on the server."
 )

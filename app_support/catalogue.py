@@ -1,0 +1,73 @@
+"""The app's pages in menu order: one entry each, used by the navigation and the home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    script: str
+    title: str
+    icon: str
+    url_path: str
+    blurb: str
+
+
+PAGE_DIR = "pages"
+
+CATALOGUE: tuple[PageEntry, ...] = (
+    PageEntry(
+        "convolution.py",
+        "Convolution",
+        "🔲",
+        "convolution",
+        "how one layer turns an $n \\times n$ input into an $\\lfloor (n + 2p - f)/s \\rfloor + 1$ "
+        "output: the filter sliding, padding, stride, pooling, edge detectors on your own photo.",
+    ),
+    PageEntry(
+        "architectures.py",
+        "Architectures",
+        "🏛️",
+        "architectures",
+        "LeNet-5, AlexNet, VGG, ResNet-50 and Inception as real Keras models: where every parameter "
+        "and multiply-add goes, residual and inception blocks drawn, your own network checked.",
+    ),
+    PageEntry(
+        "activations.py",
+        "Activations",
+        "🔬",
+        "activations",
+        "what a trained network computes on your image: feature maps, the patches that excite a "
+        "unit, receptive fields and Grad-CAM.",
+    ),
+    PageEntry(
+        "detection.py",
+        "Object detection",
+        "🎯",
+        "detection",
+        "a real YOLOv3-tiny on your photo, with the grid, anchors, thresholds and non-max "
+        "suppression replayed step by step.",
+    ),
+    PageEntry(
+        "faces.py",
+        "Face verification",
+        "🙂",
+        "faces",
+        "detect, align and embed faces; one-shot recognition with a gallery, and the triplet loss "
+        "on real embeddings.",
+    ),
+    PageEntry(
+        "style_transfer.py",
+        "Style transfer",
+        "🎨",
+        "style-transfer",
+        "content and style costs with Gram matrices, optimised live, plus fast feed-forward "
+        "stylisers for the classroom.",
+    ),
+)
+
+
+def script_path(entry: PageEntry) -> str:
+    """Path of the page's script relative to app.py."""
+    return f"{PAGE_DIR}/{entry.script}"

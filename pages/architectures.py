@@ -1,0 +1,33 @@
+"""Architectures: how the classic CNNs are built and where their parameters and computation go."""
+
+import streamlit as st
+
+from app_support import architecture_calculators as calculators
+from app_support import architectures_views as views
+from app_support.ui import page_header
+
+page_header(
+    "Architectures",
+    "The classic networks of the course (LeNet-5, AlexNet, VGG, ResNet, Inception) stack the same few "
+    "blocks: convolutions, pooling, fully connected layers, residual and Inception blocks. Counting every "
+    "layer's parameters and multiply-adds shows where a network's size and its computation go.",
+    r"\text{params} = (f \cdot f \cdot n_C^{[l-1]} + 1)\, n_C^{[l]} \qquad"
+    r"\text{multiply-adds} = n_H^{[l]}\, n_W^{[l]}\, n_C^{[l]} \cdot f \cdot f \cdot n_C^{[l-1]}",
+)
+
+sections = {
+    "Explore a model": views.explore,
+    "Residual & Inception blocks": views.blocks,
+    "1x1 bottleneck": calculators.bottleneck,
+    "Why convolutions": calculators.why_convolutions,
+    "Build your own": calculators.build_your_own,
+    "Open your own model": views.upload,
+    "Compare": views.compare,
+}
+# only the open tab runs (and it is named in the URL), so a hidden tab never builds a model
+for tab, section in zip(
+    st.tabs(list(sections), key="tab", bind="query-params"), sections.values(), strict=True
+):
+    if tab.open:
+        with tab:
+            section()
