@@ -1,0 +1,126 @@
+"""YOLOv3-tiny speed and memory: our Keras model vs OpenCV DNN on the same weights, end to end, and the page.
+
+Run: ``.venv/bin/python benchmarks/bench_detection.py [--repeats 15]``. Prints figures; asserts nothing.
+Network times are the median of ``--repeats`` calls after two warm-up calls, on the same 416x416 blob.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def median_ms(call: Callable[[], object], repeats: int, warmup: int = 2) -> tuple[float, float]:
+    """(median, min) wall time of ``call`` in ms after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=15)
+    repeats = parser.parse_args().repeats
+
+    import cv2
+    import tensorflow as tf
+
+    from cnn_core.detection.pipeline import detect
+    from cnn_core.detection.yolo import letterbox
+    from cnn_core.detection.yolov3_tiny import load_yolov3_tiny
+    from cnn_core.images import sample_image
+    from cnn_core.weights import weight_path
+
+    devices = [d.device_type for d in tf.config.list_physical_devices()]
+    print(f"machine: {os.cpu_count()} CPU cores; TF {tf.__version__} on {devices}; OpenCV {cv2.__version__}")
+    print(f"peak RSS after importing TensorFlow: {peak_rss_mib():.0f} MiB")
+
+    start = time.perf_counter()
+    detector = load_yolov3_tiny()
+    print(f"load YOLOv3-tiny (cfg + weights, sha256 checked): {(time.perf_counter() - start) * 1000:.0f} ms")
+    image = sample_image("stereo_motorcycle")
+    blob, _ = letterbox(image, 416)
+    start = time.perf_counter()
+    detector.forward(blob)
+    print(f"first network call (traces the tf.function): {(time.perf_counter() - start) * 1000:.0f} ms")
+
+    net = cv2.dnn.readNetFromDarknet(
+        str(weight_path("yolov3-tiny.cfg")), str(weight_path("yolov3-tiny.weights"))
+    )
+    nchw = blob.transpose(2, 0, 1)[None].copy()
+
+    def opencv_forward() -> object:
+        net.setInput(nchw)
+        return net.forward(net.getUnconnectedOutLayersNames())
+
+    print(f"\nnetwork only, 416x416, median of {repeats} after warm-up (min in brackets):")
+    keras_ms = median_ms(lambda: detector.forward(blob), repeats)
+    opencv_ms = median_ms(opencv_forward, repeats)
+    eager_ms = median_ms(lambda: detector.model(blob[None], training=False), repeats)
+    print(f"  ours, Keras via tf.function     {keras_ms[0]:7.1f} ms  ({keras_ms[1]:.1f})")
+    print(f"  ours, Keras eager model(x)      {eager_ms[0]:7.1f} ms  ({eager_ms[1]:.1f})")
+    print(f"  OpenCV DNN, same weights        {opencv_ms[0]:7.1f} ms  ({opencv_ms[1]:.1f})")
+
+    print(f"\nend to end (letterbox + network + decode + threshold + NMS), median of {repeats}:")
+    for name in ("stereo_motorcycle", "coffee", "astronaut"):
+        picture = sample_image(name)
+        total, _ = median_ms(lambda picture=picture: detect(detector, picture), repeats)
+        stages = detect(detector, picture).ms
+        parts = ", ".join(f"{k} {v:.1f}" for k, v in stages.items() if k != "total")
+        print(f"  {name:18s} {picture.shape[1]}x{picture.shape[0]}: {total:6.1f} ms  ({parts})")
+    for size in (320, 608):
+        total, _ = median_ms(lambda size=size: detect(detector, image, size=size), repeats)
+        print(f"  stereo_motorcycle at size {size}: {total:6.1f} ms")
+    print(f"peak RSS after the model runs: {peak_rss_mib():.0f} MiB")
+
+    page_times()
+    print(f"peak RSS at the end (model + page): {peak_rss_mib():.0f} MiB")
+
+
+def page_times() -> None:
+    """The detection page's script run in AppTest: first open, another image, a threshold change."""
+    from streamlit.testing.v1 import AppTest
+
+    page = str(ROOT / "pages" / "detection.py")
+    print("\npage (AppTest, whole script run incl. drawing the step-by-step tab):")
+    start = time.perf_counter()
+    at = AppTest.from_file(page, default_timeout=300).run()
+    print(
+        f"  first open (loads the model, stereo_motorcycle): {(time.perf_counter() - start) * 1000:7.0f} ms"
+    )
+    start = time.perf_counter()
+    at.selectbox(key="det_sample").set_value("coffee").run()
+    print(
+        f"  another sample image (network runs):             {(time.perf_counter() - start) * 1000:7.0f} ms"
+    )
+    start = time.perf_counter()
+    at.slider(key="det_score").set_value(0.1).run()
+    print(
+        f"  move the score threshold (network output cached): {(time.perf_counter() - start) * 1000:7.0f} ms"
+    )
+    if at.exception:
+        print(f"  page raised: {at.exception}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+"""Object detection: box overlap and NMS, anchor clustering, YOLOv3-tiny and its decoding.
+
+Modules: ``boxes`` (IoU, NMS), ``anchors`` (k-means with 1 − IoU), ``sliding_windows`` (the course's
+convolutional sliding windows), ``yolo`` (letterbox, decode), ``yolov3_tiny`` (the Keras model),
+``pipeline`` (all stages with timings). TensorFlow is imported only when a model is built or run.
+"""

@@ -1,0 +1,29 @@
+"""Session fixtures: YOLOv3-tiny (ours) and OpenCV's darknet importer on the same files, loaded once."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnn_core.weights import weight_path
+
+
+@pytest.fixture(scope="session")
+def detector():
+    """Our Keras YOLOv3-tiny with the COCO weights, in full float32 (no TF32 matmuls on an Ampere+ GPU)."""
+    import tensorflow as tf
+
+    from cnn_core.detection.yolov3_tiny import load_yolov3_tiny
+
+    tf.config.experimental.enable_tensor_float_32_execution(False)
+
+    return load_yolov3_tiny()
+
+
+@pytest.fixture(scope="session")
+def opencv_net():
+    """The independent reference: cv2.dnn.readNetFromDarknet on the same cfg and weights."""
+    import cv2
+
+    return cv2.dnn.readNetFromDarknet(
+        str(weight_path("yolov3-tiny.cfg")), str(weight_path("yolov3-tiny.weights"))
+    )
