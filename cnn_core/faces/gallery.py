@@ -1,0 +1,169 @@
+"""One-shot recognition (1:K): a gallery of named descriptors, identification, and a JSON file format.
+
+Each person is enrolled from one photo; their descriptor f(x_k) is computed once and kept (the course's
+"precompute the encodings" trick). A probe x is identified as the nearest enrolled person when
+min_k ‖f(x) − f(x_k)‖₂ ≤ τ, otherwise as unknown. Nothing is written on the server: a gallery lives
+in the user's session and travels as a small JSON file:
+
+    {"format": "cnn-lab-face-gallery", "version": 1, "model": "...",
+     "entries": [{"name": "Ada", "embedding": [128 floats]}, ...]}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cnn_core.errors import CNNLabError, ParameterError, ShapeError
+from cnn_core.faces.verify import DEFAULT_THRESHOLD, check_threshold
+
+FORMAT = "cnn-lab-face-gallery"
+VERSION = 1
+MODEL = "dlib_face_recognition_resnet_model_v1 (face-api 1.7.15)"
+EMBEDDING_SIZE = 128
+MAX_ENTRIES = 500
+MAX_NAME_LENGTH = 80
+MAX_FILE_BYTES = 2_000_000
+
+
+class GalleryFileError(CNNLabError):
+    """A gallery JSON file that cannot be imported."""
+
+
+@dataclass(frozen=True)
+class Gallery:
+    """Enrolled people: ``names`` (K,) and ``embeddings`` (K, 128). Immutable: enrolling returns a new one."""
+
+    names: tuple[str, ...] = ()
+    embeddings: np.ndarray = field(default_factory=lambda: np.zeros((0, EMBEDDING_SIZE), dtype=np.float32))
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def enrol(self, name: str, embedding: np.ndarray) -> Gallery:
+        """A gallery with ``name`` → ``embedding`` (128,) appended (a name may be enrolled more than once)."""
+        name = _check_name(name)
+        vector = np.asarray(embedding, dtype=np.float32)
+        if vector.shape != (EMBEDDING_SIZE,) or not np.isfinite(vector).all():
+            raise ShapeError(f"embedding must be {EMBEDDING_SIZE} finite numbers, got shape {vector.shape}")
+        if len(self) >= MAX_ENTRIES:
+            raise ParameterError(f"the gallery is full ({MAX_ENTRIES} entries)")
+        return Gallery((*self.names, name), np.vstack([self.embeddings, vector[None]]))
+
+    def remove(self, index: int) -> Gallery:
+        """A gallery without entry ``index``."""
+        if not 0 <= index < len(self):
+            raise ParameterError(f"index must be in 0..{len(self) - 1}, got {index}")
+        keep = [i for i in range(len(self)) if i != index]
+        return Gallery(tuple(self.names[i] for i in keep), self.embeddings[keep])
+
+
+def _check_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ParameterError(f"name must be a non-empty text, got {name!r}")
+    name = " ".join(name.split())
+    if len(name) > MAX_NAME_LENGTH:
+        raise ParameterError(f"name must be at most {MAX_NAME_LENGTH} characters, got {len(name)}")
+    return name
+
+
+@dataclass(frozen=True)
+class Identification:
+    """The answer to "who is this?": the nearest name (None when farther than τ), and all K distances."""
+
+    name: str | None
+    nearest: int | None
+    distances: np.ndarray
+    threshold: float
+
+
+def identify(gallery: Gallery, embedding: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> Identification:
+    """Nearest enrolled person to a (128,) probe, if within τ.
+
+    >>> g = Gallery().enrol("a", np.zeros(128)).enrol("b", np.full(128, 0.1))
+    >>> result = identify(g, np.full(128, 0.09))
+    >>> result.name, result.distances.round(3).tolist()
+    ('b', [1.018, 0.113])
+    """
+    threshold = check_threshold(threshold)
+    probe = np.asarray(embedding, dtype=np.float64)
+    if probe.shape != (EMBEDDING_SIZE,):
+        raise ShapeError(f"embedding must be ({EMBEDDING_SIZE},), got {probe.shape}")
+    if not len(gallery):
+        raise ParameterError("the gallery is empty: enrol at least one person first")
+    distances = np.linalg.norm(gallery.embeddings.astype(np.float64) - probe, axis=1)  # (K,)
+    nearest = int(np.argmin(distances))
+    known = distances[nearest] <= threshold
+    return Identification(
+        gallery.names[nearest] if known else None, nearest if known else None, distances, threshold
+    )
+
+
+def gallery_to_json(gallery: Gallery) -> str:
+    """The gallery as a JSON document (descriptors rounded to 6 decimals)."""
+    entries = [
+        {"name": name, "embedding": [round(float(v), 6) for v in vector]}
+        for name, vector in zip(gallery.names, gallery.embeddings, strict=True)
+    ]
+    return json.dumps({"format": FORMAT, "version": VERSION, "model": MODEL, "entries": entries})
+
+
+def gallery_from_json(data: str | bytes) -> Gallery:
+    """Parse and validate a file written by ``gallery_to_json``; a GalleryFileError says what is wrong."""
+    if len(data) > MAX_FILE_BYTES:
+        raise GalleryFileError(f"the gallery file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    try:
+        document = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise GalleryFileError(f"the gallery file is not valid JSON ({err})") from err
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise GalleryFileError(f'the file is not a face gallery (expected "format": "{FORMAT}")')
+    if document.get("version") != VERSION:
+        raise GalleryFileError(
+            f"gallery version {document.get('version')!r} is not supported (expected {VERSION})"
+        )
+    entries = document.get("entries")
+    if not isinstance(entries, list):
+        raise GalleryFileError('the gallery file has no "entries" list')
+    gallery = Gallery()
+    for number, entry in enumerate(entries, start=1):
+        try:
+            values = entry["embedding"]
+            if not isinstance(values, list) or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in values
+            ):
+                raise ShapeError("the embedding must be a list of numbers")
+            gallery = gallery.enrol(entry["name"], np.asarray(values, dtype=np.float64))
+        except (KeyError, TypeError) as err:
+            raise GalleryFileError(f'entry {number} needs a "name" and an "embedding"') from err
+        except CNNLabError as err:
+            raise GalleryFileError(f"entry {number}: {err}") from err
+    return gallery
+
+
+def project_2d(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """PCA to the plane: (N, D) descriptors → (N, 2) coordinates and the share of variance each axis keeps.
+
+    Centre on the mean, take the two leading right singular vectors v₁, v₂ of the centred matrix X
+    (X = U Σ Vᵀ) and return X [v₁ v₂]; axis k keeps σ_k² / Σ σ². Fewer than two directions of spread
+    give zero columns.
+
+    >>> coords, share = project_2d(np.array([[0.0, 0, 0], [2, 0, 0], [1, 1, 0]]))
+    >>> np.abs(coords).round(3).tolist(), share.round(3).tolist()
+    ([[1.0, 0.333], [1.0, 0.333], [0.0, 0.667]], [0.75, 0.25])
+    """
+    vectors = np.asarray(vectors, dtype=np.float64)
+    if vectors.ndim != 2 or len(vectors) == 0:
+        raise ShapeError(f"vectors must be (N, D) with N ≥ 1, got {vectors.shape}")
+    centred = vectors - vectors.mean(axis=0)
+    _, singular, rows = np.linalg.svd(centred, full_matrices=False)
+    coords = np.zeros((len(vectors), 2))
+    share = np.zeros(2)
+    k = min(2, len(singular))
+    coords[:, :k] = centred @ rows[:k].T
+    total = (singular**2).sum()
+    if total > 0:
+        share[:k] = singular[:k] ** 2 / total
+    return coords, share

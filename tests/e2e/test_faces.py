@@ -1,0 +1,102 @@
+"""The faces page in a real Chromium: two uploads → verdict, a no-face photo, enrol two people → identify."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import Page, expect
+
+from cnn_core.images import encode_png, sample_image
+from tests.e2e.conftest import assert_no_exception, wait_until_idle
+from tests.faces.conftest import grace_hopper
+
+pytestmark = pytest.mark.e2e
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp"))
+
+
+def _settle(page: Page) -> None:
+    """Give Streamlit a moment to start the rerun a widget change triggers, then wait for it to finish."""
+    page.wait_for_timeout(500)
+    wait_until_idle(page)
+
+
+def _upload(page: Page, side: str, path: Path) -> None:
+    page.locator(f".st-key-faces_{side}_source").get_by_text("Upload", exact=True).click()
+    _settle(page)
+    uploader = page.locator(f".st-key-faces_{side}_upload")
+    uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    expect(uploader.locator("[data-testid='stFileChipName']")).to_have_text(path.name, timeout=60_000)
+    _settle(page)
+
+
+def _enrol(page: Page, name: str) -> None:
+    field = page.locator(".st-key-faces_enrol_name input")
+    field.fill(name)
+    field.press("Enter")
+    _settle(page)
+    page.locator(".st-key-faces_enrol_source").get_by_text("Photo A", exact=True).click()
+    _settle(page)
+    page.locator(".st-key-faces_enrol button").click()
+    _settle(page)
+
+
+@pytest.fixture
+def photos(tmp_path) -> dict[str, Path]:
+    astronaut = sample_image("astronaut")
+    images = {
+        "astronaut": astronaut,
+        "flipped": np.ascontiguousarray(astronaut[:, ::-1]),
+        "hopper": grace_hopper(),
+        "coffee": sample_image("coffee"),
+    }
+    paths = {}
+    for name, image in images.items():
+        paths[name] = tmp_path / f"{name}.png"
+        paths[name].write_bytes(encode_png(image))
+    return paths
+
+
+def test_two_uploads_give_a_verdict_and_no_face_is_explained(app_page, photos):
+    page = app_page("faces")
+    assert_no_exception(page)
+    expect(
+        page.get_by_text("Different people", exact=True)
+    ).to_be_visible()  # default samples: astronaut vs cameraman
+
+    _upload(page, "a", photos["astronaut"])
+    _upload(page, "b", photos["flipped"])
+    assert_no_exception(page)
+    expect(page.get_by_text("Same person", exact=True)).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "faces_same_person.png"), full_page=True)
+
+    _upload(page, "b", photos["coffee"])
+    assert_no_exception(page)
+    expect(page.get_by_text("no face found (the detector's best face score was")).to_be_visible()
+    expect(page.get_by_text("The verdict needs one usable face in each photo.")).to_be_visible()
+
+
+def test_enrol_two_people_then_identify(app_page, photos):
+    page = app_page("faces")
+    _upload(page, "a", photos["hopper"])
+    _enrol(page, "Grace")
+    _upload(page, "a", photos["astronaut"])
+    _enrol(page, "Eileen")
+    assert_no_exception(page)
+    expect(page.get_by_text("2. Eileen")).to_be_visible()
+
+    _upload(page, "b", photos["flipped"])
+    page.locator(".st-key-faces_identify").get_by_text("Photo B", exact=True).click()
+    _settle(page)
+    assert_no_exception(page)
+    expect(
+        page.locator("[data-testid='stAlertContentSuccess']", has_text="Photo B is Eileen")
+    ).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "faces_gallery.png"), full_page=True)
+
+    page.get_by_role("tab", name="Triplet loss").click()
+    _settle(page)
+    assert_no_exception(page)
+    expect(page.get_by_text("loss L", exact=True)).to_be_visible()

@@ -1,0 +1,98 @@
+"""One-shot recognition: enrol, identify or say unknown, and the JSON export/import round trip."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from cnn_core.errors import ParameterError, ShapeError
+from cnn_core.faces.gallery import (
+    Gallery,
+    GalleryFileError,
+    gallery_from_json,
+    gallery_to_json,
+    identify,
+    project_2d,
+)
+from cnn_core.faces.pipeline import describe_face
+
+
+def test_enrol_two_people_then_identify_a_new_photo(photos, embedder):
+    gallery = Gallery()
+    for name in ("astronaut", "hopper"):
+        gallery = gallery.enrol(f"  {name.title()}  ", describe_face(photos[name], embedder).embedding)
+    assert gallery.names == ("Astronaut", "Hopper") and gallery.embeddings.shape == (2, 128)
+    probe = describe_face(np.clip(photos["hopper"] * 0.8, 0, 255).astype(np.uint8)[:, ::-1].copy(), embedder)
+    result = identify(gallery, probe.embedding)
+    assert result.name == "Hopper" and result.nearest == 1
+    assert result.distances[1] < 0.6 < result.distances[0]
+    stranger = identify(gallery, describe_face(photos["camera"], embedder).embedding)
+    assert stranger.name is None and stranger.nearest is None
+
+
+def test_json_round_trip():
+    rng = np.random.default_rng(0)
+    gallery = (
+        Gallery()
+        .enrol("Ada", rng.normal(size=128))
+        .enrol("Ada", rng.normal(size=128))
+        .enrol("Bo", np.zeros(128))
+    )
+    restored = gallery_from_json(gallery_to_json(gallery))
+    assert restored.names == gallery.names
+    np.testing.assert_allclose(restored.embeddings, gallery.embeddings, atol=1e-6)
+    assert len(restored.remove(0)) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"format": "other"}', "not a face gallery"),
+        ('{"format": "cnn-lab-face-gallery", "version": 9, "entries": []}', "version 9 is not supported"),
+        ('{"format": "cnn-lab-face-gallery", "version": 1}', 'no "entries" list'),
+        ('{"format": "cnn-lab-face-gallery", "version": 1, "entries": [{"name": "a"}]}', "entry 1 needs"),
+        (
+            '{"format": "cnn-lab-face-gallery", "version": 1, "entries": [{"name": "a", "embedding": [1]}]}',
+            r"entry 1: embedding must be 128 finite numbers, got shape \(1,\)",
+        ),
+        (
+            '{"format": "cnn-lab-face-gallery", "version": 1, "entries": [{"name": "", "embedding": []}]}',
+            "entry 1: .*name must be a non-empty text",
+        ),
+    ],
+)
+def test_bad_gallery_files(text, message):
+    with pytest.raises(GalleryFileError, match=message):
+        gallery_from_json(text)
+
+
+def test_oversized_file_and_bad_values():
+    with pytest.raises(GalleryFileError, match="the limit is 2,000,000"):
+        gallery_from_json(" " * 2_000_001)
+    entry = {"name": "a", "embedding": ["x"] * 128}
+    with pytest.raises(GalleryFileError, match="list of numbers"):
+        gallery_from_json(json.dumps({"format": "cnn-lab-face-gallery", "version": 1, "entries": [entry]}))
+    with pytest.raises(ShapeError, match="128 finite numbers"):
+        Gallery().enrol("a", np.full(128, np.nan))
+    with pytest.raises(ParameterError, match="the gallery is empty"):
+        identify(Gallery(), np.zeros(128))
+    with pytest.raises(ParameterError, match="name must be at most 80 characters"):
+        Gallery().enrol("x" * 81, np.zeros(128))
+
+
+def test_projection_matches_sklearn_pca_up_to_sign():
+    from sklearn.decomposition import PCA
+
+    vectors = np.random.default_rng(1).normal(size=(9, 128))
+    coords, share = project_2d(vectors)
+    reference = PCA(n_components=2).fit(vectors)
+    expected = reference.transform(vectors)
+    np.testing.assert_allclose(np.abs(coords), np.abs(expected), atol=1e-9)
+    np.testing.assert_allclose(share, reference.explained_variance_ratio_, atol=1e-9)
+    one, share_one = project_2d(vectors[:1])
+    assert one.tolist() == [[0.0, 0.0]] and share_one.tolist() == [0.0, 0.0]
+    with pytest.raises(ShapeError, match=r"vectors must be \(N, D\) with N ≥ 1"):
+        project_2d(np.zeros((0, 128)))
