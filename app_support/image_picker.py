@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import streamlit as st
 
@@ -9,6 +11,7 @@ from app_support.ui import show_error
 from cnn_core.errors import CNNLabError
 from cnn_core.images import SAMPLE_NAMES, WORKING_SIDE, decode_image, sample_image
 
+UPLOADS_KEPT = 8
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp"]
 
 
@@ -17,9 +20,16 @@ def cached_sample(name: str) -> np.ndarray:
     return sample_image(name)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_decode(data: bytes, max_side: int | None) -> np.ndarray:
-    return decode_image(data, max_side=max_side)
+def decoded_upload(data: bytes, max_side: int | None) -> np.ndarray:
+    """Decode an upload once per visitor: kept in this session's state, never in a server-wide cache,
+    so one visitor's photos are never held on behalf of another."""
+    cache = st.session_state.setdefault("image_picker_uploads", {})
+    key = (hashlib.blake2b(data, digest_size=16).hexdigest(), max_side)
+    if key not in cache:
+        if len(cache) >= UPLOADS_KEPT:
+            cache.pop(next(iter(cache)))
+        cache[key] = decode_image(data, max_side=max_side)
+    return cache[key]
 
 
 def image_picker(
@@ -54,7 +64,7 @@ def image_picker(
             return None
         data = shot.getvalue()
     try:
-        return cached_decode(data, max_side)
+        return decoded_upload(data, max_side)
     except CNNLabError as err:
         show_error(err)
         return None

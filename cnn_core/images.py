@@ -4,7 +4,7 @@
 oversized files with an ``ImageError``, applies the EXIF orientation, converts every Pillow mode
 (L, LA, P, RGBA, CMYK, I;16, I, F …) to RGB uint8 (transparency composited over white), and shrinks
 large photos so their longest side is at most ``max_side``. Sample images come from packages that ship
-them (scikit-image, scikit-learn), so nothing is downloaded.
+them (scikit-image, scikit-learn, matplotlib), so nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -142,6 +142,16 @@ def _skimage(name: str) -> Callable[[], np.ndarray]:
     return load
 
 
+def _matplotlib(filename: str) -> Callable[[], np.ndarray]:
+    def load() -> np.ndarray:
+        from matplotlib.cbook import get_sample_data
+
+        with Image.open(get_sample_data(filename, asfileobj=False)) as image:
+            return np.asarray(image.convert("RGB"))
+
+    return load
+
+
 def _sklearn(filename: str) -> Callable[[], np.ndarray]:
     def load() -> np.ndarray:
         from sklearn.datasets import load_sample_image
@@ -162,6 +172,7 @@ _SAMPLES: dict[str, Callable[[], np.ndarray]] = {
     "stereo_motorcycle": _skimage("stereo_motorcycle"),
     "china": _sklearn("china.jpg"),
     "flower": _sklearn("flower.jpg"),
+    "grace_hopper": _matplotlib("grace_hopper.jpg"),
 }
 SAMPLE_NAMES: tuple[str, ...] = tuple(_SAMPLES)
 
