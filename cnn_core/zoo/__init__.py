@@ -32,9 +32,14 @@ ZOO: dict[str, ZooModel] = {
     for entry in (
         # entries are added by the modules' authors, e.g.
         # ZooModel("vgg16", "VGG-16", "vgg", "build_vgg16", "keras.applications.VGG16: 138,357,544"),
-        ZooModel("face-resnet", "dlib face ResNet (128-d face descriptors)", "face_resnet", "build_face_resnet",
-                 "dlib_face_recognition_resnet_model_v1 via face-api: 5,614,592 values − 7,104 folded "
-                 "scale values = 5,607,488"),
+        ZooModel(
+            "face-resnet",
+            "dlib face ResNet (128-d face descriptors)",
+            "face_resnet",
+            "build_face_resnet",
+            "dlib_face_recognition_resnet_model_v1 via face-api: 5,614,592 values − 7,104 folded "
+            "scale values = 5,607,488",
+        ),
         ZooModel(
             "lenet5",
             "LeNet-5 (course version)",

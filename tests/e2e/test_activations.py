@@ -1,0 +1,112 @@
+"""The Activations page in a real Chromium: upload a photo, pick a layer, click a unit, see its field."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import numpy as np
+from PIL import Image
+from playwright.sync_api import Page, expect
+from skimage import data
+
+from tests.e2e.conftest import assert_no_exception, wait_until_idle
+
+SHOTS = os.environ.get("CNN_LAB_SHOTS")  # a folder to keep screenshots in, for a human look
+
+
+def _png(array) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _shot(page: Page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, name))
+
+
+def _choose(page: Page, label: str, option: str) -> None:
+    page.get_by_label(label, exact=True).first.click()
+    page.keyboard.type(option)  # the list is long and virtual: filter it, then take the match
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_until_idle(page)
+
+
+def _click_in_chart(page: Page, key: str, layer: str, fx: float, fy: float) -> None:
+    """Click at a fraction (fx, fy) of the picture (``layer``: CSS of its SVG element) in a plotly chart."""
+    area = page.locator(f".st-key-{key} {layer}").first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+    wait_until_idle(page)
+
+
+def _upload(page: Page, name: str, buffer: bytes) -> None:
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+        files=[{"name": name, "mimeType": "image/png", "buffer": buffer}]
+    )
+    wait_until_idle(page)
+
+
+def test_upload_pick_a_layer_click_a_unit_and_see_its_receptive_field(app_page):
+    page = app_page("activations")
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    page.get_by_text("Upload", exact=True).first.click()
+    wait_until_idle(page)
+    _upload(page, "tiny.png", _png(np.zeros((1, 1, 3), np.uint8)))
+    expect(page.get_by_text("image must be at least 16x16 pixels, got 1x1")).to_be_visible()
+    _upload(page, "notes.png", b"not an image at all")
+    expect(page.get_by_text("the file is not an image that can be read").first).to_be_visible()
+    assert_no_exception(page)
+    _upload(page, "coffee.png", _png(data.coffee()[:, ::-1]))
+    expect(page.get_by_text("Prediction: espresso").first).to_be_visible()
+
+    _choose(page, "Layer", "block3a_expand_activation")
+    expect(page.get_by_text("block3a_expand_activation: 56×56×144").first).to_be_visible()
+    assert "act_layer=block3a_expand_activation" in page.url
+
+    _click_in_chart(page, "act_grid", ".layer-above, .imagelayer image", 0.3, 0.1)  # a map of the first row
+    channel = int(page.get_by_label("Channel", exact=True).input_value())
+    assert 0 < channel < 10
+    _click_in_chart(page, "act_map", "g.hm image", 0.25, 0.75)  # a unit in the lower left quarter
+    row = int(page.get_by_label("Unit row", exact=True).input_value())
+    col = int(page.get_by_label("Unit column", exact=True).input_value())
+    assert (row, col) != (28, 28) and row > 28 > col
+    caption = page.get_by_text(f"Receptive field of unit ({row}, {col}) of channel {channel}").first
+    expect(caption).to_be_visible()
+    field = page.locator("[data-testid='stImage']").filter(has_text="Receptive field of unit").first
+    expect(field.locator("img")).to_be_visible()
+    assert (
+        f"act_row={row}" in page.url and f"act_col={col}" in page.url and f"act_channel={channel}" in page.url
+    )
+    _shot(page, "activations_unit.png")
+    assert_no_exception(page)
+
+    page.get_by_role("tab", name="Top patches").click()
+    wait_until_idle(page)
+    expect(page.get_by_text("the 9 strongest units across 11 images").first).to_be_visible()
+    _shot(page, "activations_patches.png")
+    page.get_by_role("tab", name="Grad-CAM").click()
+    wait_until_idle(page)
+    expect(page.get_by_text("Grad-CAM of 'espresso").first).to_be_visible()
+    _shot(page, "activations_gradcam.png")
+    assert_no_exception(page)
+
+
+def test_draw_a_digit_for_lenet(app_page):
+    page = app_page("activations?act_model=lenet5-mnist")
+    canvas = page.locator(".st-key-act_canvas canvas").last
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    x = box["x"] + box["width"] / 2
+    page.mouse.move(x, box["y"] + 40)
+    page.mouse.down()
+    for step in range(21):  # one vertical stroke: a "1"
+        page.mouse.move(x, box["y"] + 40 + step * 10)
+    page.mouse.up()
+    wait_until_idle(page)
+    expect(page.get_by_text("Prediction: 1").first).to_be_visible()
+    expect(page.get_by_text("conv1: 28×28×6").first).to_be_visible()
+    _shot(page, "activations_lenet_drawn.png")
+    assert_no_exception(page)

@@ -1,0 +1,69 @@
+"""AppTest of the activations page: a photo through EfficientNet-Lite0, a digit through LeNet-5, the
+receptive-field table of a zoo model, and bad input shown as a message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "activations.py")
+TIMEOUT = 240
+
+
+def _page(**query: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def _captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def _image_captions(at: AppTest) -> list[str]:
+    return [image.proto.imgs[0].caption for image in at.get("image")]
+
+
+def test_photo_prediction_and_the_chosen_unit_from_the_url():
+    at = _page(act_layer="block4a_expand_activation", act_channel="7", act_row="3", act_col="20")
+    assert not at.exception
+    assert any("Prediction: **Egyptian cat** (p = 0.79)" in m.value for m in at.markdown)
+    assert at.dataframe[0].value["class"].tolist()[:3] == ["Egyptian cat", "tiger cat", "tabby"]
+    assert [t.label for t in at.tabs] == [
+        "Feature maps", "Top patches", "Grad-CAM", "Layer-1 filters", "Receptive-field table",
+    ]  # fmt: skip
+    assert "block4a_expand_activation: 28×28×240; each unit sees r = 67 input pixels" in _captions(at)
+    values = {n.label: n.value for n in at.number_input}
+    assert (values["Channel"], values["Unit row"], values["Unit column"]) == (7, 3, 20)
+    assert any(c.startswith("Receptive field of unit (3, 20) of channel 7") for c in _image_captions(at))
+
+
+def test_other_tabs_render():
+    for tab in ("Top patches", "Grad-CAM", "Layer-1 filters"):
+        at = _page(act_tab=tab)
+        assert not at.exception, tab
+    at = _page(act_tab="Receptive-field table", act_rf_model="resnet50")
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert table["layer"].iloc[-1] == "fc1000" and len(table) == 177
+    at.button(key="act_rf_check").click().run()
+    assert at.success and "non-zero input gradients in" in at.success[0].value
+
+
+def test_lenet_with_an_mnist_digit():
+    at = _page(act_model="lenet5-mnist", act_digit_source="MNIST test digit", act_digit="3")
+    assert not at.exception
+    assert any(m.value.startswith("Prediction: **") for m in at.markdown)
+    assert "conv1: 28×28×6; each unit sees r = 5" in _captions(at)
+
+
+def test_any_photo_gives_lenet_a_digit_to_read():
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.query_params["act_model"] = "lenet5-mnist"
+    at.query_params["act_digit_source"] = "Photo or upload"
+    at.run()
+    at.selectbox(key="act_photo_sample").set_value("coins").run()
+    assert not at.exception
+    assert any(m.value.startswith("Prediction: **") for m in at.markdown)
