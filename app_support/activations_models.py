@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
+from app_support.image_picker import fingerprint
 from cnn_core.activations import feature_model, first_layer_filters, grad_cam, map_layers, top_patches
 from cnn_core.classify import check_rgb, classifier_input, top_k
 from cnn_core.digits import digit_field, lenet_input
@@ -48,11 +48,6 @@ MODELS = {
         "lenet5-mnist", "LeNet-5 (handwritten digits)", tuple("0123456789"), _lenet_to_input, "conv1", "conv2"
     ),
 }
-
-
-def fingerprint(x: np.ndarray) -> str:
-    """A short id of an array's bytes."""
-    return hashlib.blake2b(x.tobytes(), digest_size=6).hexdigest()
 
 
 def shown(x: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from app_support import activations_models as models
 from app_support.activations_plots import GAP, channel_figure, draw_window, grid_figure, rf_chart
-from app_support.image_picker import image_picker
+from app_support.image_picker import fingerprint, image_picker
 from cnn_core.activations import grid_unit, heat_overlay, normalise_maps, tile_maps
 from cnn_core.images import encode_png
 from cnn_core.receptive_field import clip_window
@@ -64,7 +64,7 @@ def remember(key: str, x: np.ndarray) -> tuple[np.ndarray, ...]:
     """Keep the user's own inputs of this session (not those already in the image set) for the
     top-patch search; return them."""
     own = st.session_state.setdefault(f"act_own_{key}", {})
-    tag = models.fingerprint(x)
+    tag = fingerprint(x)
     if tag not in models.set_fingerprints(key):
         own.setdefault(tag, x)
     while len(own) > MAX_OWN_INPUTS:

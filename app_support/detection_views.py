@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from functools import partial
@@ -26,11 +25,6 @@ class Controls:
     iou: float
     size: int
     classes: list[int] | None  # None: every class
-
-
-def fingerprint(image: np.ndarray) -> str:
-    """A short id of the image's pixels, to key widgets that belong to one image."""
-    return hashlib.blake2b(image.tobytes(), digest_size=6).hexdigest()
 
 
 def controls(names: tuple[str, ...]) -> Controls:

@@ -14,10 +14,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_support.detection_views import fingerprint
 from app_support.face_models import FaceModels
 from app_support.faces_plots import difference_bars, distance_gauge, draw_faces, embedding_space, triplet_line
-from app_support.image_picker import image_picker
+from app_support.image_picker import fingerprint, image_picker
 from app_support.ui import show_error
 from cnn_core.errors import CNNLabError, FaceError
 from cnn_core.faces.detect import MIN_FACE_PX, detect_faces

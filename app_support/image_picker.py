@@ -20,6 +20,11 @@ def cached_sample(name: str) -> np.ndarray:
     return sample_image(name)
 
 
+def fingerprint(image: np.ndarray) -> str:
+    """A short id of an image's pixels, to key widgets and caches that belong to that image."""
+    return hashlib.blake2b(image.tobytes(), digest_size=6).hexdigest()
+
+
 def decoded_upload(data: bytes, max_side: int | None) -> np.ndarray:
     """Decode an upload once per visitor: kept in this session's state, never in a server-wide cache,
     so one visitor's photos are never held on behalf of another."""

@@ -7,7 +7,7 @@ from app_support import detection_demos as demos
 from app_support import detection_steps as steps
 from app_support import detection_views as views
 from app_support.detection_models import detector, network_pass, sample_shapes
-from app_support.image_picker import image_picker
+from app_support.image_picker import fingerprint, image_picker
 from app_support.ui import page_header, show_error
 from cnn_core.detection.pipeline import detection_shapes, select
 from cnn_core.errors import CNNLabError
@@ -35,7 +35,7 @@ if image is not None:
     except CNNLabError as err:
         show_error(err)
         st.stop()
-    tag = f"{views.fingerprint(image)}_{controls.size}"
+    tag = f"{fingerprint(image)}_{controls.size}"
     st.session_state.setdefault("det_shapes", {})[tag] = detection_shapes(network, selection)
     views.results(image, network, selection, controls.score)
 
