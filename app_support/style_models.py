@@ -1,0 +1,65 @@
+"""Cached networks of the style-transfer page: each built once per process and shared, never mutated."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from cnn_core.style.image_ops import fit_longer_side
+
+
+@st.cache_resource(show_spinner="Loading EfficientNet-Lite0 (ImageNet weights)…")
+def backbone():
+    """EfficientNet-Lite0 for any input size: the feature network of the Gatys optimisation."""
+    from cnn_core.zoo.efficientnet_lite import build_efficientnet_lite0
+
+    return build_efficientnet_lite0((None, None, 3))
+
+
+@st.cache_resource(show_spinner="Loading the 26-style network…")
+def multistyle_model():
+    from cnn_core.style.multistyle import build_multistyle
+
+    return build_multistyle()
+
+
+@st.cache_resource(show_spinner="Loading Magenta's style predictor and transformer…")
+def arbitrary_models():
+    """(predictor, transformer) of arbitrary-style transfer."""
+    from cnn_core.style.arbitrary import build_style_predictor, build_style_transformer
+
+    return build_style_predictor(), build_style_transformer()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def style_vector(image: np.ndarray) -> np.ndarray:
+    """The (100,) style vector of a picture."""
+    from cnn_core.style.arbitrary import style_vector as predict
+
+    return predict(arbitrary_models()[0], image)
+
+
+@st.cache_data(max_entries=4, show_spinner="Painting the photo in all 26 styles…")
+def style_sheet(content: np.ndarray, tile: int = 112) -> list[np.ndarray]:
+    """The content painted in each of the 26 learned styles, ``tile`` pixels on its longer side."""
+    from cnn_core.style.mixing import NUM_STYLES, style_weights
+    from cnn_core.style.multistyle import stylize_multistyle
+
+    small = fit_longer_side(content, tile)
+    return [stylize_multistyle(multistyle_model(), small, style_weights({k: 1.0})) for k in range(NUM_STYLES)]
+
+
+@st.cache_data(max_entries=16, show_spinner="Painting…")
+def paint_multistyle(content: np.ndarray, weights: np.ndarray, strength: float, size: int) -> np.ndarray:
+    """The content at ``size`` px painted in the style mix ``weights`` (26,), blended by ``strength``."""
+    from cnn_core.style.multistyle import stylize_multistyle
+
+    return stylize_multistyle(multistyle_model(), fit_longer_side(content, size), weights, strength)
+
+
+@st.cache_data(max_entries=16, show_spinner="Painting…")
+def paint_arbitrary(content: np.ndarray, vector: np.ndarray, size: int) -> np.ndarray:
+    """The content at ``size`` px painted in style ``vector`` (100,)."""
+    from cnn_core.style.arbitrary import stylize_arbitrary
+
+    return stylize_arbitrary(arbitrary_models()[1], content, vector, size)

@@ -1,0 +1,57 @@
+"""The Keras rebuild of the 26-style network against onnxruntime running the original ONNX file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cnn_core.errors import ImageError, ParameterError, ShapeError
+from cnn_core.style.mixing import NUM_STYLES, style_weights
+from cnn_core.style.multistyle import stylize_multistyle
+from cnn_core.weights import weight_path
+from tests.style.conftest import ort_session
+
+
+def _onnx_reference(image: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    session = ort_session(str(weight_path("multistyle26.onnx")))
+    out = session.run(None, {"image": image.transpose(0, 3, 1, 2), "style_weights": weights})[0]
+    return out.transpose(0, 2, 3, 1)  # NCHW → NHWC
+
+
+def test_parameter_count_matches_the_published_figure(multistyle_model):
+    assert multistyle_model.count_params() == 166_104  # shared/weights.md, from the ONNX initializers
+
+
+@pytest.mark.parametrize("shape", [(1, 64, 96, 3), (1, 124, 40, 3)])
+def test_matches_onnxruntime_on_random_images(multistyle_model, rng, shape):
+    image = rng.random(shape, dtype=np.float32)
+    weights = rng.random(NUM_STYLES).astype(np.float32)
+    weights /= weights.sum()  # a mix of all 26 styles exercises every γ/β table row
+    ours = np.asarray(multistyle_model([image, weights[None]], training=False))
+    np.testing.assert_allclose(ours, _onnx_reference(image, weights), atol=1e-4)
+
+
+def test_one_hot_weights_pick_one_style(multistyle_model, rng):
+    image = rng.random((1, 32, 32, 3), dtype=np.float32)
+    weights = style_weights({19: 1.0})
+    ours = np.asarray(multistyle_model([image, weights[None]], training=False))
+    np.testing.assert_allclose(ours, _onnx_reference(image, weights), atol=1e-4)
+
+
+def test_stylize_keeps_odd_sizes_and_strength_zero_is_the_photo(multistyle_model, rng):
+    photo = rng.integers(0, 256, (45, 67, 3), dtype=np.uint8)
+    painted = stylize_multistyle(multistyle_model, photo, style_weights({3: 1}))
+    assert painted.shape == photo.shape and painted.dtype == np.uint8
+    assert not np.array_equal(painted, photo)
+    np.testing.assert_array_equal(
+        stylize_multistyle(multistyle_model, photo, style_weights({3: 1}), 0.0), photo
+    )
+
+
+def test_bad_inputs_raise_clear_errors(multistyle_model):
+    with pytest.raises(ShapeError, match=r"content must be an \(H, W, 3\) RGB image, got shape \(40, 40\)"):
+        stylize_multistyle(multistyle_model, np.zeros((40, 40), np.uint8), style_weights({0: 1}))
+    with pytest.raises(ImageError, match="too small"):
+        stylize_multistyle(multistyle_model, np.zeros((10, 40, 3), np.uint8), style_weights({0: 1}))
+    with pytest.raises(ParameterError, match=r"strength must be between 0 and 1, got 1\.5"):
+        stylize_multistyle(multistyle_model, np.zeros((40, 40, 3), np.uint8), style_weights({0: 1}), 1.5)

@@ -1,0 +1,80 @@
+"""Gatys optimisation on EfficientNet-Lite0 features: costs fall, a stop keeps the image, bad input fails."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from cnn_core.errors import ParameterError
+from cnn_core.images import sample_image
+from cnn_core.style.optimize import StyleProblem, initial_image, run_gatys
+from cnn_core.style.settings import GatysSettings
+
+SMALL = {"size": 48, "steps": 12, "report_every": 4}
+
+
+@pytest.fixture(scope="module")
+def photos():
+    return sample_image("chelsea"), sample_image("coffee")
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "lbfgs"])
+def test_total_cost_falls(backbone, photos, optimizer):
+    settings = GatysSettings(**SMALL, optimizer=optimizer, init="blend", smoothing=5.0)
+    problem = StyleProblem(backbone, *photos, settings)
+    start = {k: float(v) for k, v in problem.costs(initial_image(problem.content, "blend")).items()}
+    reports = list(run_gatys(problem))
+    assert reports[-1].done and reports[-1].step <= settings.steps
+    assert all(np.isfinite(list(r.costs.values())).all() for r in reports)
+    assert reports[-1].costs["total"] < 0.7 * start["total"]
+    assert reports[-1].costs["style"] < start["style"]
+
+
+def test_content_start_has_zero_content_cost_and_costs_add_up(backbone, photos):
+    settings = GatysSettings(size=48, alpha=2.0, beta=3.0, tv_weight=5.0)
+    problem = StyleProblem(backbone, *photos, settings)
+    costs = {k: float(v) for k, v in problem.costs(initial_image(problem.content, "content")).items()}
+    assert costs["content"] == 0.0
+    assert costs["total"] == pytest.approx(2.0 * 0.0 + 3.0 * costs["style"] + 5.0 * costs["tv"], rel=1e-5)
+
+
+def test_stopping_early_keeps_the_last_image(backbone, photos):
+    problem = StyleProblem(backbone, *photos, GatysSettings(**SMALL, init="noise"))
+    runner = run_gatys(problem)
+    first = next(runner)
+    runner.close()  # what the page does when the user presses Stop
+    assert first.step == 4 and not first.done
+    assert first.image.shape == problem.content.shape and first.image.dtype == np.uint8
+    assert first.remaining_s > 0 and first.elapsed_s > 0
+
+
+def test_keep_colours_and_gram_heatmaps(backbone, photos):
+    settings = GatysSettings(**SMALL, keep_colours=True)
+    problem = StyleProblem(backbone, *photos, settings)
+    report = next(run_gatys(problem))
+    style_gram, generated_gram = problem.grams(report.image, "stem_activation")
+    assert style_gram.shape == generated_gram.shape == (32, 32)
+    np.testing.assert_allclose(style_gram, style_gram.T, rtol=1e-5)
+
+
+def test_settings_validation_and_json():
+    assert json.loads(json.dumps(GatysSettings().as_dict()))["optimizer"] == "adam"
+    with pytest.raises(ParameterError, match="init must be one of content, noise, blend, got 'zeros'"):
+        GatysSettings(init="zeros")
+    with pytest.raises(ParameterError, match="optimizer must be one of adam, lbfgs, got 'sgd'"):
+        GatysSettings(optimizer="sgd")
+    with pytest.raises(ParameterError, match="steps must be between 1 and 2000, got 0"):
+        GatysSettings(steps=0)
+    with pytest.raises(ParameterError, match="beta must be ≥ 0, got -1"):
+        GatysSettings(beta=-1)
+    with pytest.raises(ParameterError, match="style layer weights"):
+        GatysSettings(style_layers={"stem_activation": 0.0})
+    with pytest.raises(ParameterError, match="size must be between"):
+        GatysSettings(size=8)
+
+
+def test_unknown_layer_is_a_parameter_error(backbone, photos):
+    with pytest.raises(ParameterError, match="layer_names must be layers"):
+        StyleProblem(backbone, *photos, GatysSettings(size=48, content_layer="conv4_2"))
