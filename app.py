@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from app_support.catalogue import CATALOGUE, script_path
+from app_support.catalogue import CATALOGUE, PAGE_DIR, script_path
 
 st.set_page_config(page_title="CNN Lab", page_icon="🧠", layout="wide")
 
-home = st.Page("pages/home.py", title="Home", icon="🏠", default=True)
+home = st.Page(f"{PAGE_DIR}/home.py", title="Home", icon="🏠", default=True)
 pages = [st.Page(script_path(e), title=e.title, icon=e.icon, url_path=e.url_path) for e in CATALOGUE]
 navigation = st.navigation([home, *pages])
 st.sidebar.caption("CNN Lab · convolutional networks, hands on")

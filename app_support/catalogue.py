@@ -14,7 +14,10 @@ class PageEntry:
     blurb: str
 
 
-PAGE_DIR = "pages"
+# Not "pages/": Streamlit treats a folder of that name as an old-style multipage app until st.navigation
+# has run once, so the first visitor after a restart who follows a deep link would get the bare page
+# without this app's navigation (tests/e2e/test_navigation.py).
+PAGE_DIR = "app_pages"
 
 CATALOGUE: tuple[PageEntry, ...] = (
     PageEntry(

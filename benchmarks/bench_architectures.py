@@ -54,7 +54,7 @@ def main() -> None:
     from streamlit.testing.v1 import AppTest
 
     for label, params in (("lenet5 (default)", {}), ("vgg16", {"model": "vgg16"})):
-        at = AppTest.from_file(str(ROOT / "pages" / "architectures.py"), default_timeout=300)
+        at = AppTest.from_file(str(ROOT / "app_pages" / "architectures.py"), default_timeout=300)
         at.query_params.update(params)
         first, _ = _seconds(at.run)
         again, _ = _seconds(at.run)

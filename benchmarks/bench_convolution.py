@@ -7,26 +7,17 @@ from __future__ import annotations
 
 import itertools
 import os
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from timing import median_ms
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-
-def _median_ms(function, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def startup_to_first_paint() -> float:
@@ -66,14 +57,14 @@ def page_rerun_ms() -> float:
     """Server time of one Convolution-page run after a slider change (AppTest, in process)."""
     from streamlit.testing.v1 import AppTest
 
-    app = AppTest.from_file(str(ROOT / "pages/convolution.py"), default_timeout=60).run()
+    app = AppTest.from_file(str(ROOT / "app_pages/convolution.py"), default_timeout=60).run()
     sizes = itertools.cycle(range(3, 11))
 
     def change_slider() -> None:
         app.slider(key="anim_n").set_value(next(sizes)).run()
 
     change_slider()  # warm-up
-    return _median_ms(change_slider, 10)
+    return median_ms(change_slider, 10)
 
 
 def conv_numpy_vs_tf() -> tuple[float, float]:
@@ -86,8 +77,8 @@ def conv_numpy_vs_tf() -> tuple[float, float]:
     kernel = rng.normal(size=(3, 3, 3, 64)).astype(np.float32)
     batch, weights = tf.constant(image[None]), tf.constant(kernel)
     tf.nn.conv2d(batch, weights, 1, "SAME")  # warm-up
-    numpy_ms = _median_ms(lambda: cross_correlate2d(image, kernel, padding="same"), 5)
-    tf_ms = _median_ms(lambda: tf.nn.conv2d(batch, weights, 1, "SAME").numpy(), 20)
+    numpy_ms = median_ms(lambda: cross_correlate2d(image, kernel, padding="same"), 5)
+    tf_ms = median_ms(lambda: tf.nn.conv2d(batch, weights, 1, "SAME").numpy(), 20)
     return numpy_ms, tf_ms
 
 

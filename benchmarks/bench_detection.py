@@ -8,32 +8,22 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from timing import peak_rss_mib, timings_ms
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def peak_rss_mib() -> float:
-    """Peak resident memory of this process so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def median_ms(call: Callable[[], object], repeats: int, warmup: int = 2) -> tuple[float, float]:
-    """(median, min) wall time of ``call`` in ms after ``warmup`` untimed calls."""
-    for _ in range(warmup):
-        call()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
+def median_and_min_ms(call: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """(median, min) wall time of ``call`` in ms after two untimed calls."""
+    times = timings_ms(call, repeats, warmup=2)
     return statistics.median(times), min(times)
 
 
@@ -74,9 +64,9 @@ def main() -> None:
         return net.forward(net.getUnconnectedOutLayersNames())
 
     print(f"\nnetwork only, 416x416, median of {repeats} after warm-up (min in brackets):")
-    keras_ms = median_ms(lambda: detector.forward(blob), repeats)
-    opencv_ms = median_ms(opencv_forward, repeats)
-    eager_ms = median_ms(lambda: detector.model(blob[None], training=False), repeats)
+    keras_ms = median_and_min_ms(lambda: detector.forward(blob), repeats)
+    opencv_ms = median_and_min_ms(opencv_forward, repeats)
+    eager_ms = median_and_min_ms(lambda: detector.model(blob[None], training=False), repeats)
     print(f"  ours, Keras via tf.function     {keras_ms[0]:7.1f} ms  ({keras_ms[1]:.1f})")
     print(f"  ours, Keras eager model(x)      {eager_ms[0]:7.1f} ms  ({eager_ms[1]:.1f})")
     print(f"  OpenCV DNN, same weights        {opencv_ms[0]:7.1f} ms  ({opencv_ms[1]:.1f})")
@@ -84,12 +74,12 @@ def main() -> None:
     print(f"\nend to end (letterbox + network + decode + threshold + NMS), median of {repeats}:")
     for name in ("stereo_motorcycle", "coffee", "astronaut"):
         picture = sample_image(name)
-        total, _ = median_ms(lambda picture=picture: detect(detector, picture), repeats)
+        total, _ = median_and_min_ms(lambda picture=picture: detect(detector, picture), repeats)
         stages = detect(detector, picture).ms
         parts = ", ".join(f"{k} {v:.1f}" for k, v in stages.items() if k != "total")
         print(f"  {name:18s} {picture.shape[1]}x{picture.shape[0]}: {total:6.1f} ms  ({parts})")
     for size in (320, 608):
-        total, _ = median_ms(lambda size=size: detect(detector, image, size=size), repeats)
+        total, _ = median_and_min_ms(lambda size=size: detect(detector, image, size=size), repeats)
         print(f"  stereo_motorcycle at size {size}: {total:6.1f} ms")
     print(f"peak RSS after the model runs: {peak_rss_mib():.0f} MiB")
 
@@ -101,7 +91,7 @@ def page_times() -> None:
     """The detection page's script run in AppTest: first open, another image, a threshold change."""
     from streamlit.testing.v1 import AppTest
 
-    page = str(ROOT / "pages" / "detection.py")
+    page = str(ROOT / "app_pages" / "detection.py")
     print("\npage (AppTest, whole script run incl. drawing the step-by-step tab):")
     start = time.perf_counter()
     at = AppTest.from_file(page, default_timeout=300).run()

@@ -8,24 +8,19 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import statistics
 import sys
 import time
-import timeit
 from pathlib import Path
 
 import cv2
 import numpy as np
+from timing import median_ms
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 REPEATS = 5
-
-
-def _median_ms(function, repeats: int = REPEATS) -> float:
-    return statistics.median(timeit.repeat(function, number=1, repeat=repeats)) * 1000
 
 
 def _one_megapixel(image: np.ndarray) -> np.ndarray:
@@ -80,23 +75,23 @@ def main() -> None:
         detection = detect_faces(photo)
         landmarks = pick_face(detection).landmarks
         crop = align_face(photo, landmarks)
-        detect_ms = _median_ms(lambda photo=photo: detect_faces(photo))
-        align_ms = _median_ms(lambda photo=photo, marks=landmarks: align_face(photo, marks))
-        embed_ms = _median_ms(lambda crop=crop: embed_crops(model, crop))
+        detect_ms = median_ms(lambda photo=photo: detect_faces(photo), REPEATS)
+        align_ms = median_ms(lambda photo=photo, marks=landmarks: align_face(photo, marks), REPEATS)
+        embed_ms = median_ms(lambda crop=crop: embed_crops(model, crop), REPEATS)
         package_faces = reference.detect_faces(photo)
-        package_ms = _median_ms(lambda photo=photo: reference.detect_faces(photo), 3)
+        package_ms = median_ms(lambda photo=photo: reference.detect_faces(photo), 3)
         size = f"{photo.shape[1]}x{photo.shape[0]}"
         print(
             f"{name:<12} {size:>10} {len(detection.faces):>5} {detect_ms:>7.0f} {align_ms:>6.1f} "
             f"{embed_ms:>6.0f} {package_ms:>9.0f} {len(package_faces):>5}"
         )
 
-    pair_ms = _median_ms(lambda: verify_photos(photos["astronaut"], photos["hopper"], model))
+    pair_ms = median_ms(lambda: verify_photos(photos["astronaut"], photos["hopper"], model), REPEATS)
     print(f"\nverification pair end to end (2 x detect + align + embed + distance): {pair_ms:.0f} ms")
     batch = np.stack(
         [align_face(photos["astronaut"], pick_face(detect_faces(photos["astronaut"])).landmarks)] * 8
     )
-    print(f"embedding batch of 8 crops: {_median_ms(lambda: embed_crops(model, batch)):.0f} ms")
+    print(f"embedding batch of 8 crops: {median_ms(lambda: embed_crops(model, batch), REPEATS):.0f} ms")
 
 
 if __name__ == "__main__":

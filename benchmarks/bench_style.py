@@ -11,30 +11,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms, peak_rss_mib
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-
-def peak_mib() -> float:
-    """The process's peak resident memory so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def median_ms(call: Callable[[], object], repeats: int) -> float:
-    call()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def gatys_seconds_per_step(backbone, content, style, size: int, optimizer: str, steps: int) -> float:
@@ -70,15 +54,17 @@ def main() -> None:
     from cnn_core.zoo.efficientnet_lite import build_efficientnet_lite0
 
     content, style = sample_image("chelsea"), sample_image("flower")
-    print(f"CPU cores: {os.cpu_count()}; peak memory at start: {peak_mib():.0f} MiB")
+    print(f"CPU cores: {os.cpu_count()}; peak memory at start: {peak_rss_mib():.0f} MiB")
 
     start = time.perf_counter()
     backbone = build_efficientnet_lite0((None, None, 3))
-    print(f"build EfficientNet-Lite0: {time.perf_counter() - start:.1f} s; peak {peak_mib():.0f} MiB")
+    print(f"build EfficientNet-Lite0: {time.perf_counter() - start:.1f} s; peak {peak_rss_mib():.0f} MiB")
     for size in (256, 512):
         for optimizer in ("adam", "lbfgs"):
             seconds = gatys_seconds_per_step(backbone, content, style, size, optimizer, args.steps)
-            print(f"Gatys {optimizer:5s} at {size} px: {seconds:.3f} s/iteration; peak {peak_mib():.0f} MiB")
+            print(
+                f"Gatys {optimizer:5s} at {size} px: {seconds:.3f} s/iteration; peak {peak_rss_mib():.0f} MiB"
+            )
 
     multistyle = build_multistyle()
     predictor, transformer = build_style_predictor(), build_style_transformer()
@@ -111,7 +97,7 @@ def main() -> None:
     }
     for name, call in references.items():
         print(f"{name} at 384 px (onnxruntime, int8 file): {median_ms(call, args.repeats):.0f} ms/image")
-    print(f"peak memory at the end: {peak_mib():.0f} MiB (numpy {np.__version__})")
+    print(f"peak memory at the end: {peak_rss_mib():.0f} MiB (numpy {np.__version__})")
 
 
 if __name__ == "__main__":

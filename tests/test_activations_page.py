@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "activations.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "activations.py")
 TIMEOUT = 240
 
 

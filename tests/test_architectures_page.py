@@ -7,7 +7,7 @@ import pytest
 from keras import layers
 from streamlit.testing.v1 import AppTest
 
-PAGE = "../pages/architectures.py"  # AppTest resolves paths against this file
+PAGE = "../app_pages/architectures.py"  # AppTest resolves paths against this file
 
 
 def _open(tab: str | None = None, **params: str) -> AppTest:

@@ -24,7 +24,7 @@ def test_home_and_convolution_pages_do_not_import_tensorflow():
     script = (
         "import sys\n"
         "from streamlit.testing.v1 import AppTest\n"
-        "for page in ('app.py', 'pages/convolution.py'):\n"
+        "for page in ('app.py', 'app_pages/convolution.py'):\n"
         "    at = AppTest.from_file(page, default_timeout=60).run()\n"
         "    assert not at.exception, at.exception\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')))\n"

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-PAGE = "../pages/convolution.py"  # AppTest resolves paths against this file
+PAGE = "../app_pages/convolution.py"  # AppTest resolves paths against this file
 
 
 @pytest.fixture

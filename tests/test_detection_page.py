@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "detection.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "detection.py")
 TIMEOUT = 180
 
 

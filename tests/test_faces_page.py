@@ -13,7 +13,7 @@ from cnn_core.faces.gallery import gallery_to_json
 from cnn_core.images import encode_png, sample_image
 from tests.faces.conftest import grace_hopper
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "faces.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "faces.py")
 TIMEOUT = 300
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "style_transfer.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "style_transfer.py")
 TIMEOUT = 240
 
 

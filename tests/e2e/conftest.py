@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,9 +49,9 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 120) -
     raise TimeoutError(f"streamlit did not become healthy at {url}")
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port for the whole session; stop it afterwards."""
+@contextmanager
+def streamlit_server() -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free port; yield its URL; stop it afterwards."""
     port = _free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     process = subprocess.Popen(
@@ -68,7 +69,7 @@ def app_url() -> Iterator[str]:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -80,6 +81,13 @@ def app_url() -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """One app server for the whole test session."""
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

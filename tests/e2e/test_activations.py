@@ -10,6 +10,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from skimage import data
 
+from cnn_core.images import SAMPLE_NAMES
 from tests.e2e.conftest import assert_no_exception, wait_until_idle
 
 SHOTS = os.environ.get("CNN_LAB_SHOTS")  # a folder to keep screenshots in, for a human look
@@ -85,7 +86,8 @@ def test_upload_pick_a_layer_click_a_unit_and_see_its_receptive_field(app_page):
 
     page.get_by_role("tab", name="Top patches").click()
     wait_until_idle(page)
-    expect(page.get_by_text("the 9 strongest units across 11 images").first).to_be_visible()
+    across = f"the 9 strongest units across {len(SAMPLE_NAMES) + 1} images"  # the samples and the upload
+    expect(page.get_by_text(across).first).to_be_visible()
     _shot(page, "activations_patches.png")
     page.get_by_role("tab", name="Grad-CAM").click()
     wait_until_idle(page)

@@ -19,17 +19,6 @@ SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp"))
 SLOW_MS = 240_000  # the first run builds EfficientNet and traces the step; CI machines are slow
 
 
-def _open(app_page, url_path: str) -> Page:
-    """Open the page; close the "Page not found" notice Streamlit 1.67 sometimes shows on a fresh server's
-    first session (the page itself is shown; the notice only makes the rest of the page inert)."""
-    page = app_page(url_path)
-    notice = page.get_by_role("dialog").filter(has_text="Page not found")
-    if notice.count():
-        page.keyboard.press("Escape")
-        expect(notice).to_have_count(0)
-    return page
-
-
 def _download(page: Page, label: str) -> bytes:
     with page.expect_download() as info:
         page.get_by_role("button", name=label).click()
@@ -37,7 +26,7 @@ def _download(page: Page, label: str) -> bytes:
 
 
 def test_short_optimisation_stop_and_download(app_page):
-    page = _open(app_page, "style-transfer?st_size=64&st_steps=1000")
+    page = app_page("style-transfer?st_size=64&st_steps=1000")
     assert_no_exception(page)
     page.get_by_role("button", name="▶ Run").click()
     expect(page.get_by_text(re.compile(r"G after \d+ steps \(running\)"))).to_be_visible(timeout=SLOW_MS)
@@ -55,7 +44,7 @@ def test_short_optimisation_stop_and_download(app_page):
 
 
 def test_tiny_and_non_image_uploads_are_explained(app_page, tmp_path):
-    page = _open(app_page, "style-transfer")
+    page = app_page("style-transfer")
     page.get_by_text("Upload", exact=True).first.click()  # the content picker
     page.wait_for_timeout(500)
     wait_until_idle(page)
@@ -73,7 +62,7 @@ def test_tiny_and_non_image_uploads_are_explained(app_page, tmp_path):
 
 
 def test_fast_methods_paint_and_download(app_page):
-    page = _open(app_page, "style-transfer?st_tab=Fast+methods&st_fast_size=256")
+    page = app_page("style-transfer?st_tab=Fast+methods&st_fast_size=256")
     expect(page.get_by_text(re.compile(r"26 learned styles, \d+ ms"))).to_be_visible(timeout=SLOW_MS)
     assert_no_exception(page)
     page.screenshot(path=str(SCREENSHOTS / "style_transfer_fast.png"), full_page=True)
