@@ -110,8 +110,13 @@ ZOO: dict[str, ZooModel] = {
             "build_lenet5_mnist",
             "course LeNet-5 on 32x32x1 digits: 61,706 (assets/lenet5/lenet5-mnist.npz)",
         ),
-        ZooModel("yolov3-tiny", "YOLOv3-tiny (COCO detector)", "yolov3_tiny", "build_yolov3_tiny",
-                 "darknet yolov3-tiny.weights: 8,858,734 floats (BN statistics included)"),
+        ZooModel(
+            "yolov3-tiny",
+            "YOLOv3-tiny (COCO detector)",
+            "yolov3_tiny",
+            "build_yolov3_tiny",
+            "darknet yolov3-tiny.weights: 8,858,734 floats (BN statistics included)",
+        ),
     )
 }
 
