@@ -142,10 +142,10 @@ def slide_animation(slide: Slide, operation: str, frame_ms: int = 700) -> go.Fig
         sliders=[
             dict(
                 active=0,
-                x=0.2,
+                x=0.25,
                 y=-0.04,
-                len=0.8,
-                currentvalue=dict(prefix="step "),
+                len=0.75,
+                currentvalue=dict(prefix="step ", xanchor="right"),
                 steps=[
                     dict(
                         label=name,

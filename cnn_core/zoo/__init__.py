@@ -30,16 +30,6 @@ class ZooModel:
 ZOO: dict[str, ZooModel] = {
     entry.name: entry
     for entry in (
-        # entries are added by the modules' authors, e.g.
-        # ZooModel("vgg16", "VGG-16", "vgg", "build_vgg16", "keras.applications.VGG16: 138,357,544"),
-        ZooModel(
-            "face-resnet",
-            "dlib face ResNet (128-d face descriptors)",
-            "face_resnet",
-            "build_face_resnet",
-            "dlib_face_recognition_resnet_model_v1 via face-api: 5,614,592 values − 7,104 folded "
-            "scale values = 5,607,488",
-        ),
         ZooModel(
             "lenet5",
             "LeNet-5 (course version)",
@@ -116,6 +106,14 @@ ZOO: dict[str, ZooModel] = {
             "yolov3_tiny",
             "build_yolov3_tiny",
             "darknet yolov3-tiny.weights: 8,858,734 floats (BN statistics included)",
+        ),
+        ZooModel(
+            "face-resnet",
+            "dlib face ResNet (128-d face descriptors)",
+            "face_resnet",
+            "build_face_resnet",
+            "dlib_face_recognition_resnet_model_v1 via face-api: 5,614,592 values − 7,104 folded "
+            "scale values = 5,607,488",
         ),
     )
 }

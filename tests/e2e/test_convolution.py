@@ -40,7 +40,7 @@ def test_convolution_page_in_a_real_browser(app_page, tmp_path):
     expect(page.get_by_text("stride must be ≥ 1, got 0")).to_be_visible()
     _set_number(page, "stride s", 2)
     expect(page.get_by_text("14 x 14").first).to_be_visible()
-    assert "s=2" in page.url
+    assert "conv_s=2" in page.url
     assert_no_exception(page)
 
     page.get_by_role("tab", name="Animation").click()
