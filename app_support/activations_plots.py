@@ -115,24 +115,19 @@ def rf_chart(table: list[LayerRF]) -> go.Figure:
     """Receptive field r and jump j by depth (log scale), along the image rows."""
     names = [layer.name for layer in table]
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=list(range(len(table))),
-            y=[t.rows.r for t in table],
-            name="receptive field r",
-            text=names,
-            hovertemplate="%{text}: r = %{y}<extra></extra>",
+    for label, symbol, values in (
+        ("receptive field r", "r", [t.rows.r for t in table]),
+        ("jump j", "j", [t.rows.j for t in table]),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=list(range(len(table))),
+                y=values,
+                name=label,
+                text=names,
+                hovertemplate=f"%{{text}}: {symbol} = %{{y}}<extra></extra>",
+            )
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=list(range(len(table))),
-            y=[t.rows.j for t in table],
-            name="jump j",
-            text=names,
-            hovertemplate="%{text}: j = %{y}<extra></extra>",
-        )
-    )
     fig.update_layout(
         xaxis_title="layer (depth order)",
         yaxis_title="input pixels",

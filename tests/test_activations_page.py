@@ -3,19 +3,16 @@ receptive-field table of a zoo model, and bad input shown as a message."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "activations.py")
+from tests.apptest import PAGES, run_page
+
+PAGE = str(PAGES / "activations.py")
 TIMEOUT = 240
 
 
 def _page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_page("activations.py", TIMEOUT, **query)
 
 
 def _captions(at: AppTest) -> str:

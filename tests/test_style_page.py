@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "style_transfer.py")
+from tests.apptest import run_page
+
 TIMEOUT = 240
 
 
 def _page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_page("style_transfer.py", TIMEOUT, **query)
 
 
 def _captions(at: AppTest) -> list[str]:
