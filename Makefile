@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: setup run test system-deps lint benchmarks
 
 $(STAMP): requirements.txt requirements-nodeps.txt requirements-dev.txt
+	PYTHON=$(PYTHON) bash scripts/install_system_deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
@@ -21,7 +22,7 @@ run: setup
 	$(BIN)/streamlit run app.py
 
 system-deps:
-	bash scripts/install_system_deps.sh
+	PYTHON=$(PYTHON) bash scripts/install_system_deps.sh --browser
 
 test: setup system-deps
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m pytest -q

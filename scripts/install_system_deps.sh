@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Debian packages the browser tests need: chromium (driven by Playwright, never a downloaded browser)
-# and an emoji font so page icons render. Installs only what is missing; uses sudo when not root.
+# Debian packages CNN Lab needs, installed only when missing (with sudo when not root):
+#   always       python3-venv (Debian's Python has no venv/ensurepip without it)
+#   --browser    chromium for the browser tests (driven by Playwright, never a downloaded browser)
+#                and fonts-noto-color-emoji so page icons render
 set -euo pipefail
+python="${PYTHON:-python3}"
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing+=(fonts-noto-color-emoji)
+"$python" -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+if [ "${1:-}" = "--browser" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing+=(fonts-noto-color-emoji)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
