@@ -6,7 +6,6 @@ Run: .venv/bin/python benchmarks/bench_faces.py   (prints figures; asserts nothi
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import time
@@ -31,10 +30,9 @@ def _one_megapixel(image: np.ndarray) -> np.ndarray:
 
 
 def _photos() -> dict[str, np.ndarray]:
-    from cnn_core.images import load_image, sample_image
+    from cnn_core.images import sample_image
 
-    matplotlib_dir = Path(next(iter(importlib.util.find_spec("matplotlib").submodule_search_locations)))
-    hopper = load_image(matplotlib_dir / "mpl-data" / "sample_data" / "grace_hopper.jpg")
+    hopper = sample_image("grace_hopper")
     astronaut, camera = sample_image("astronaut"), sample_image("camera")
     group = np.concatenate([astronaut, cv2.resize(hopper, (427, 512)), camera], axis=1)  # three faces
     return {

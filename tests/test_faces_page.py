@@ -11,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 
 from cnn_core.faces.gallery import gallery_to_json
 from cnn_core.images import encode_png, sample_image
-from tests.faces.conftest import grace_hopper
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "faces.py")
 TIMEOUT = 300
@@ -23,7 +22,7 @@ def pngs() -> dict[str, bytes]:
     return {
         "astronaut": encode_png(astronaut),
         "astronaut_flipped": encode_png(np.ascontiguousarray(astronaut[:, ::-1])),
-        "hopper": encode_png(grace_hopper()),
+        "hopper": encode_png(sample_image("grace_hopper")),
         "coffee": encode_png(sample_image("coffee")),
     }
 

@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 
 from cnn_core.images import encode_png, sample_image
 from tests.e2e.conftest import assert_no_exception, wait_until_idle
-from tests.faces.conftest import grace_hopper
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp"))
@@ -49,7 +48,7 @@ def photos(tmp_path) -> dict[str, Path]:
     images = {
         "astronaut": astronaut,
         "flipped": np.ascontiguousarray(astronaut[:, ::-1]),
-        "hopper": grace_hopper(),
+        "hopper": sample_image("grace_hopper"),
         "coffee": sample_image("coffee"),
     }
     paths = {}

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from cnn_core.images import load_image, sample_image
-
-
-def grace_hopper() -> np.ndarray:
-    """matplotlib's sample portrait of Grace Hopper (public domain), read without importing matplotlib."""
-    folder = Path(next(iter(importlib.util.find_spec("matplotlib").submodule_search_locations)))
-    return load_image(folder / "mpl-data" / "sample_data" / "grace_hopper.jpg")
+from cnn_core.images import sample_image
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +14,7 @@ def photos() -> dict[str, np.ndarray]:
     return {
         "astronaut": sample_image("astronaut"),
         "camera": sample_image("camera"),
-        "hopper": grace_hopper(),
+        "hopper": sample_image("grace_hopper"),
     }
 
 
