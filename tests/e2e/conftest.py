@@ -108,6 +108,28 @@ def wait_until_idle(page: Page, timeout_ms: int = 120_000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
 
 
+def settle(page: Page) -> None:
+    """Give Streamlit a moment to start the rerun a widget change triggers, then wait for it to finish."""
+    page.wait_for_timeout(500)
+    wait_until_idle(page)
+
+
+def set_number(page: Page, label: str, value: int, index: int = 0) -> None:
+    """Type ``value`` into the ``index``-th number input labelled ``label`` and wait for the rerun."""
+    field = page.get_by_label(label, exact=True).nth(index)
+    field.fill(str(value))
+    field.press("Enter")
+    wait_until_idle(page)
+
+
+def upload_bytes(page: Page, name: str, data: bytes, mime_type: str = "image/png") -> None:
+    """Drop a file made of ``data`` on the page's first file uploader and wait for the rerun."""
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+        files=[{"name": name, "mimeType": mime_type, "buffer": data}]
+    )
+    wait_until_idle(page)
+
+
 def assert_no_exception(page: Page) -> None:
     """Fail when the page shows a Python exception box."""
     expect(page.locator("[data-testid='stException']")).to_have_count(0)

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from skimage import data
 
 from cnn_core.images import SAMPLE_NAMES
-from tests.e2e.conftest import assert_no_exception, wait_until_idle
+from tests.e2e.conftest import assert_no_exception, upload_bytes, wait_until_idle
 
 SHOTS = os.environ.get("CNN_LAB_SHOTS")  # a folder to keep screenshots in, for a human look
 
@@ -43,24 +43,17 @@ def _click_in_chart(page: Page, key: str, layer: str, fx: float, fy: float) -> N
     wait_until_idle(page)
 
 
-def _upload(page: Page, name: str, buffer: bytes) -> None:
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
-        files=[{"name": name, "mimeType": "image/png", "buffer": buffer}]
-    )
-    wait_until_idle(page)
-
-
 def test_upload_pick_a_layer_click_a_unit_and_see_its_receptive_field(app_page):
     page = app_page("activations")
     page.set_viewport_size({"width": 1400, "height": 2400})
     page.get_by_text("Upload", exact=True).first.click()
     wait_until_idle(page)
-    _upload(page, "tiny.png", _png(np.zeros((1, 1, 3), np.uint8)))
+    upload_bytes(page, "tiny.png", _png(np.zeros((1, 1, 3), np.uint8)))
     expect(page.get_by_text("image must be at least 16x16 pixels, got 1x1")).to_be_visible()
-    _upload(page, "notes.png", b"not an image at all")
+    upload_bytes(page, "notes.png", b"not an image at all")
     expect(page.get_by_text("the file is not an image that can be read").first).to_be_visible()
     assert_no_exception(page)
-    _upload(page, "coffee.png", _png(data.coffee()[:, ::-1]))
+    upload_bytes(page, "coffee.png", _png(data.coffee()[:, ::-1]))
     expect(page.get_by_text("Prediction: espresso").first).to_be_visible()
 
     _choose(page, "Layer", "block3a_expand_activation")

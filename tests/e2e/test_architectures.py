@@ -6,7 +6,7 @@ import keras
 from keras import layers
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_no_exception, wait_until_idle
+from tests.e2e.conftest import assert_no_exception, set_number, upload_bytes, wait_until_idle
 
 #: the explorer's models (issue 3) and their parameter totals
 TOTALS = {
@@ -35,22 +35,8 @@ def _pick(page: Page, label: str, option: str) -> None:
     wait_until_idle(page)
 
 
-def _set_number(page: Page, label: str, value: int, index: int = 0) -> None:
-    field = page.get_by_label(label, exact=True).nth(index)
-    field.fill(str(value))
-    field.press("Enter")
-    wait_until_idle(page)
-
-
 def _open_tab(page: Page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
-    wait_until_idle(page)
-
-
-def _upload(page: Page, name: str, data: bytes) -> None:
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
-        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}]
-    )
     wait_until_idle(page)
 
 
@@ -77,11 +63,11 @@ def test_architectures_page_in_a_real_browser(app_page, tmp_path):
 
     _open_tab(page, "Build your own")
     expect(_metric(page, "parameters")).to_have_text("62,006")
-    _set_number(page, "f", 15, index=2)  # layer 3: a 15x15 filter on the 14x14x6 volume
+    set_number(page, "f", 15, index=2)  # layer 3: a 15x15 filter on the 14x14x6 volume
     expect(
         page.get_by_text("layer 3 (conv 15x15, s=1, p=0, 16 filters) gets a 14x14x6 input")
     ).to_be_visible()
-    _set_number(page, "f", 3, index=2)  # 14 → 12 → pool → 6: FC3 now sees 6·6·16 inputs
+    set_number(page, "f", 3, index=2)  # 14 → 12 → pool → 6: FC3 now sees 6·6·16 inputs
     expected = 456 + (3 * 3 * 6 * 16 + 16) + (6 * 6 * 16 * 120 + 120) + 10_164 + 850
     expect(_metric(page, "parameters")).to_have_text(f"{expected:,}")
     assert_no_exception(page)
@@ -91,10 +77,10 @@ def test_architectures_page_in_a_real_browser(app_page, tmp_path):
     small = keras.Model(
         inputs, layers.Dense(10, name="fc")(layers.Flatten()(layers.Conv2D(4, 3)(inputs))), name="small"
     )
-    _upload(page, "small.keras", _keras_bytes(small, tmp_path))
+    upload_bytes(page, "small.keras", _keras_bytes(small, tmp_path), "application/octet-stream")
     expect(_metric(page, "parameters")).to_have_text(f"{(9 * 4 + 4) + (26 * 26 * 4 * 10 + 10):,}")
     lam = keras.Sequential([keras.Input((3,)), layers.Lambda(lambda t: t * 2)], name="lam")
-    _upload(page, "lam.keras", _keras_bytes(lam, tmp_path))
+    upload_bytes(page, "lam.keras", _keras_bytes(lam, tmp_path), "application/octet-stream")
     expect(page.get_by_text("Lambda layer, i.e. Python code; it is refused")).to_be_visible()
     page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
     assert_no_exception(page)

@@ -3,23 +3,9 @@
 import io
 
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, wait_until_idle
-
-
-def _set_number(page: Page, label: str, value: int) -> None:
-    field = page.get_by_label(label, exact=True).first
-    field.fill(str(value))
-    field.press("Enter")
-    wait_until_idle(page)
-
-
-def _upload(page: Page, name: str, data: bytes) -> None:
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
-        files=[{"name": name, "mimeType": "image/png", "buffer": data}]
-    )
-    wait_until_idle(page)
+from tests.e2e.conftest import assert_no_exception, set_number, upload_bytes, wait_until_idle
 
 
 def _png(size: tuple[int, int], mode: str = "RGB") -> bytes:
@@ -32,13 +18,13 @@ def test_convolution_page_in_a_real_browser(app_page, tmp_path):
     page = app_page("convolution")
     expect(page.get_by_text("4 x 4").first).to_be_visible()
 
-    _set_number(page, "input height n_H", 32)
-    _set_number(page, "input width n_W", 32)
-    _set_number(page, "filter f", 5)
+    set_number(page, "input height n_H", 32)
+    set_number(page, "input width n_W", 32)
+    set_number(page, "filter f", 5)
     expect(page.get_by_text("28 x 28").first).to_be_visible()
-    _set_number(page, "stride s", 0)
+    set_number(page, "stride s", 0)
     expect(page.get_by_text("stride must be ≥ 1, got 0")).to_be_visible()
-    _set_number(page, "stride s", 2)
+    set_number(page, "stride s", 2)
     expect(page.get_by_text("14 x 14").first).to_be_visible()
     assert "conv_s=2" in page.url
     assert_no_exception(page)
@@ -56,13 +42,13 @@ def test_convolution_page_in_a_real_browser(app_page, tmp_path):
     page.get_by_role("tab", name="Edge detection").click()
     page.get_by_text("Upload", exact=True).first.click()
     wait_until_idle(page)
-    _upload(page, "empty.png", b"")
+    upload_bytes(page, "empty.png", b"")
     expect(page.get_by_text("the file is empty")).to_be_visible()
-    _upload(page, "notes.png", b"not an image at all")
+    upload_bytes(page, "notes.png", b"not an image at all")
     expect(page.get_by_text("not an image that can be read")).to_be_visible()
-    _upload(page, "huge.png", _png((20000, 20000), "1"))
+    upload_bytes(page, "huge.png", _png((20000, 20000), "1"))
     expect(page.get_by_text("400 megapixels")).to_be_visible()
-    _upload(page, "photo.png", _png((300, 200)))
+    upload_bytes(page, "photo.png", _png((300, 200)))
     expect(page.get_by_text("filter response")).to_be_visible()
     assert_no_exception(page)
 

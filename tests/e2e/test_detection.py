@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cnn_core.images import encode_png, sample_image
-from tests.e2e.conftest import assert_no_exception, wait_until_idle
+from tests.e2e.conftest import assert_no_exception, settle
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp"))
@@ -20,24 +20,18 @@ def _slider(page: Page, label: str):
     return page.locator("[data-testid='stSlider']").filter(has_text=label).get_by_role("slider")
 
 
-def _settle(page: Page) -> None:
-    """Give Streamlit a moment to start the rerun a widget change triggers, then wait for it to finish."""
-    page.wait_for_timeout(500)
-    wait_until_idle(page)
-
-
 def _press(page: Page, label: str, key: str) -> None:
     thumb = _slider(page, label)
     thumb.focus()
     thumb.press(key)
-    _settle(page)
+    settle(page)
 
 
 def _upload(page: Page, path: Path) -> None:
     page.get_by_text("Upload", exact=True).click()
-    _settle(page)
+    settle(page)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
-    _settle(page)
+    settle(page)
 
 
 def test_upload_thresholds_nms_and_json(app_page, tmp_path):
@@ -57,7 +51,7 @@ def test_upload_thresholds_nms_and_json(app_page, tmp_path):
     assert found >= 2
 
     page.get_by_role("tab", name="6 · Non-max suppression").click()
-    _settle(page)
+    settle(page)
     expect(page.get_by_text("Round 1 of")).to_be_visible()
     _press(page, "NMS round", "ArrowRight")
     expect(page.get_by_text("Round 2 of")).to_be_visible()
@@ -87,7 +81,7 @@ def test_side_demos_render(app_page):
     page = app_page("detection")
     for tab in ("IoU playground", "Anchor boxes", "Sliding windows"):
         page.get_by_role("tab", name=tab).click()
-        _settle(page)
+        settle(page)
         assert_no_exception(page)
     expect(page.get_by_text("1,766,400")).to_be_visible()  # the course's 16x16 example, window by window
     page.screenshot(path=str(SCREENSHOTS / "detection_sliding_windows.png"), full_page=True)

@@ -10,36 +10,30 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cnn_core.images import encode_png, sample_image
-from tests.e2e.conftest import assert_no_exception, wait_until_idle
+from tests.e2e.conftest import assert_no_exception, settle
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp"))
 
 
-def _settle(page: Page) -> None:
-    """Give Streamlit a moment to start the rerun a widget change triggers, then wait for it to finish."""
-    page.wait_for_timeout(500)
-    wait_until_idle(page)
-
-
 def _upload(page: Page, side: str, path: Path) -> None:
     page.locator(f".st-key-faces_{side}_source").get_by_text("Upload", exact=True).click()
-    _settle(page)
+    settle(page)
     uploader = page.locator(f".st-key-faces_{side}_upload")
     uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
     expect(uploader.locator("[data-testid='stFileChipName']")).to_have_text(path.name, timeout=60_000)
-    _settle(page)
+    settle(page)
 
 
 def _enrol(page: Page, name: str) -> None:
     field = page.locator(".st-key-faces_enrol_name input")
     field.fill(name)
     field.press("Enter")
-    _settle(page)
+    settle(page)
     page.locator(".st-key-faces_enrol_source").get_by_text("Photo A", exact=True).click()
-    _settle(page)
+    settle(page)
     page.locator(".st-key-faces_enrol button").click()
-    _settle(page)
+    settle(page)
 
 
 @pytest.fixture
@@ -88,7 +82,7 @@ def test_enrol_two_people_then_identify(app_page, photos):
 
     _upload(page, "b", photos["flipped"])
     page.locator(".st-key-faces_identify").get_by_text("Photo B", exact=True).click()
-    _settle(page)
+    settle(page)
     assert_no_exception(page)
     expect(
         page.locator("[data-testid='stAlertContentSuccess']", has_text="Photo B is Eileen")
@@ -96,6 +90,6 @@ def test_enrol_two_people_then_identify(app_page, photos):
     page.screenshot(path=str(SCREENSHOTS / "faces_gallery.png"), full_page=True)
 
     page.get_by_role("tab", name="Triplet loss").click()
-    _settle(page)
+    settle(page)
     assert_no_exception(page)
     expect(page.get_by_text("loss L", exact=True)).to_be_visible()
