@@ -63,7 +63,6 @@ class Detection:
 
     faces: list[Face]
     best_score: float
-    image_size: tuple[int, int]  # (height, width)
 
 
 def nms(boxes: np.ndarray, scores: np.ndarray, threshold: float, mode: str = "union") -> np.ndarray:
@@ -215,7 +214,7 @@ def detect_faces(
         faces, best = _output(nets, small, boxes)
     scale = np.array([small.shape[1] / width, small.shape[0] / height])  # (sx, sy)
     faces = [Face(tuple(np.asarray(f.box) / np.tile(scale, 2)), f.score, f.landmarks / scale) for f in faces]
-    return Detection(faces, best, (height, width))
+    return Detection(faces, best)
 
 
 def pick_face(detection: Detection, index: int | None = None, *, min_size: float = MIN_FACE_PX) -> Face:

@@ -28,7 +28,6 @@ from cnn_core.style.settings import GatysSettings
 if TYPE_CHECKING:
     import keras
 
-COST_NAMES = ("content", "style", "tv", "total")
 _ADAM_BETAS = (0.9, 0.999)
 _ADAM_EPSILON = 1e-8
 _LBFGS_MEMORY = 10
