@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_support.catalogue import CATALOGUE, PAGE_DIR, script_path
+from app_support.shared.catalogue import CATALOGUE, PAGE_DIR, script_path
 
 st.set_page_config(page_title="CNN Lab", page_icon="🧠", layout="wide")
 

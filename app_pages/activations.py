@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from app_support import activations_models as models
-from app_support import activations_views as views
-from app_support.image_picker import image_picker
-from app_support.ui import page_header, show_error
+from app_support.activations import cache as models
+from app_support.activations import sections as views
+from app_support.shared.image_picker import image_picker
+from app_support.shared.ui import page_header, show_error
 from cnn_core.errors import CNNLabError
 
 page_header(

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from app_support import architecture_calculators as calculators
-from app_support import architectures_views as views
-from app_support.ui import page_header
+from app_support.architectures import calculators
+from app_support.architectures import sections as views
+from app_support.shared.ui import page_header
 
 page_header(
     "Architectures",

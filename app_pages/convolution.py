@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app_support import convolution_views as views
-from app_support.ui import page_header
+from app_support.convolution import sections as views
+from app_support.shared.ui import page_header
 
 page_header(
     "Convolution",

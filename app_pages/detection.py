@@ -3,12 +3,11 @@
 import numpy as np
 import streamlit as st
 
-from app_support import detection_demos as demos
-from app_support import detection_steps as steps
-from app_support import detection_views as views
-from app_support.detection_models import detector, network_pass, sample_shapes
-from app_support.image_picker import fingerprint, image_picker
-from app_support.ui import page_header, show_error
+from app_support.detection import demos, steps
+from app_support.detection import sections as views
+from app_support.detection.cache import detector, network_pass, sample_shapes
+from app_support.shared.image_picker import fingerprint, image_picker
+from app_support.shared.ui import page_header, show_error
 from cnn_core.detection.pipeline import detection_shapes, select
 from cnn_core.errors import CNNLabError
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from app_support import faces_views as views
-from app_support.face_models import face_models
-from app_support.ui import page_header
+from app_support.faces import sections as views
+from app_support.faces.cache import face_models
+from app_support.shared.ui import page_header
 
 page_header(
     "Face verification",

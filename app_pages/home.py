@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_support.catalogue import CATALOGUE, script_path
+from app_support.shared.catalogue import CATALOGUE, script_path
 
 st.title("🧠 CNN Lab")
 st.markdown(

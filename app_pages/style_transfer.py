@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from app_support import style_fast_views as fast_views
-from app_support import style_views as views
-from app_support.image_picker import image_picker
-from app_support.ui import page_header
+from app_support.shared.image_picker import image_picker
+from app_support.shared.ui import page_header
+from app_support.style_transfer import fast as fast_views
+from app_support.style_transfer import sections as views
 
 page_header(
     "Neural style transfer",

@@ -25,11 +25,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     repeats = parser.parse_args().repeats
 
-    from cnn_core.activations import feature_model, grad_cam, map_layers, top_patches
-    from cnn_core.classify import classifier_input, classify
+    from cnn_core.activations.classify import classifier_input, classify
+    from cnn_core.activations.feature_maps import feature_model, grad_cam, map_layers, top_patches
+    from cnn_core.activations.receptive_field import receptive_fields
+    from cnn_core.activations.receptive_field_check import gradient_windows
     from cnn_core.images import SAMPLE_NAMES, sample_image
-    from cnn_core.receptive_field import receptive_fields
-    from cnn_core.receptive_field_check import gradient_windows
     from cnn_core.zoo import build_model
     from cnn_core.zoo.efficientnet_lite import build_efficientnet_lite0
 

@@ -30,8 +30,8 @@ def main() -> None:
     import keras  # noqa: F401
 
     print(f"import keras: {time.perf_counter() - start:.2f} s\n")
-    from app_support.architecture_models import block_dot, zoo_summary
-    from cnn_core.summary import summarize
+    from app_support.architectures.cache import block_dot, zoo_summary
+    from cnn_core.architectures.summary import summarize
     from cnn_core.zoo import build_model
 
     print(f"{'model':<14}{'params':>14}{'MACs':>16}{'build s':>9}{'table s':>9}{'cached ms':>11}")

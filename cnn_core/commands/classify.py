@@ -13,7 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from cnn_core.classify import classify
+    from cnn_core.activations.classify import classify
     from cnn_core.images import load_image
     from cnn_core.zoo.efficientnet_lite import build_efficientnet_lite0
 

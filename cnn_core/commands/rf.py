@@ -18,7 +18,7 @@ def _axis_value(rows: float, cols: float) -> float | list:
 
 def run(args: argparse.Namespace) -> dict:
     """``rf`` and ``jump`` of the model are those of its last feature map (before global pooling)."""
-    from cnn_core.receptive_field import last_feature_map, receptive_fields
+    from cnn_core.activations.receptive_field import last_feature_map, receptive_fields
     from cnn_core.zoo import build_model, zoo_entry
 
     zoo_entry(args.model)  # an unknown name fails before TensorFlow loads

@@ -17,6 +17,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict:
     zoo_entry(args.model)  # an unknown name fails here, before TensorFlow is imported
-    from cnn_core.summary import summarize
+    from cnn_core.architectures.summary import summarize
 
     return summarize(build_model(args.model)).to_json()

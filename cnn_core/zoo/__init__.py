@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ZooModel:
-    """A zoo entry: ``cnn_core.zoo.<module>.<builder>()`` returns the Keras model."""
+    """A zoo entry: ``<module>.<builder>()`` returns the Keras model (``module`` is a full import path)."""
 
     name: str
     title: str
@@ -33,84 +33,84 @@ ZOO: dict[str, ZooModel] = {
         ZooModel(
             "lenet5",
             "LeNet-5 (course version)",
-            "lenet5",
+            "cnn_core.zoo.lenet5",
             "build_lenet5",
             "course CNN example: FC3 400·120 + 120 = 48,120; 62,006 in all",
         ),
         ZooModel(
             "lenet5-1998",
             "LeNet-5 (1998 original)",
-            "lenet5",
+            "cnn_core.zoo.lenet5",
             "build_lenet5_1998",
             "LeCun et al. 1998, section II-B: 60,000 trainable + 840 fixed RBF centres",
         ),
         ZooModel(
             "alexnet",
             "AlexNet (single-stream)",
-            "alexnet",
+            "cnn_core.zoo.alexnet",
             "build_alexnet",
             "torchvision alexnet ('One weird trick', Krizhevsky 2014): 61,100,840",
         ),
         ZooModel(
             "vgg16",
             "VGG-16",
-            "vgg",
+            "cnn_core.zoo.vgg",
             "build_vgg16",
             "keras.applications.VGG16: 138,357,544",
         ),
         ZooModel(
             "vgg19",
             "VGG-19",
-            "vgg",
+            "cnn_core.zoo.vgg",
             "build_vgg19",
             "keras.applications.VGG19: 143,667,240",
         ),
         ZooModel(
             "resnet50",
             "ResNet-50",
-            "resnet",
+            "cnn_core.zoo.resnet",
             "build_resnet50",
             "keras.applications.ResNet50: 25,636,712",
         ),
         ZooModel(
             "plain50",
             "Plain-50 (ResNet-50 without shortcuts)",
-            "resnet",
+            "cnn_core.zoo.resnet",
             "build_plain50",
             "ResNet-50 minus its 4 shortcut convolutions and BatchNorms: 22,848,616",
         ),
         ZooModel(
             "inception-v1",
             "Inception v1 (GoogLeNet)",
-            "inception",
+            "cnn_core.zoo.inception",
             "build_inception_v1",
             "torchvision googlenet without aux heads: 6,624,904 trainable",
         ),
         ZooModel(
             "efficientnet-lite0",
             "EfficientNet-Lite0 (ImageNet weights)",
-            "efficientnet_lite",
+            "cnn_core.zoo.efficientnet_lite",
             "build_efficientnet_lite0",
             "torch state dict efficientnet-lite0-57934424.pth: 4,694,024",
         ),
         ZooModel(
             "lenet5-mnist",
             "LeNet-5 trained on MNIST digits",
-            "lenet5_mnist",
+            "cnn_core.zoo.lenet5_mnist",
             "build_lenet5_mnist",
             "course LeNet-5 on 32x32x1 digits: 61,706 (assets/lenet5/lenet5-mnist.npz)",
         ),
         ZooModel(
             "yolov3-tiny",
             "YOLOv3-tiny (COCO detector)",
-            "yolov3_tiny",
+            "cnn_core.detection.yolov3_tiny",
             "build_yolov3_tiny",
             "darknet yolov3-tiny.weights: 8,858,734 floats (BN statistics included)",
         ),
         ZooModel(
             "face-resnet",
             "dlib face ResNet (128-d face descriptors)",
-            "face_resnet",
+            "cnn_core.zoo.face_resnet",
             "build_face_resnet",
             "dlib_face_recognition_resnet_model_v1 via face-api: 5,614,592 values − 7,104 folded "
             "scale values = 5,607,488",
@@ -129,5 +129,5 @@ def zoo_entry(name: str) -> ZooModel:
 def build_model(name: str) -> keras.Model:
     """Build the zoo model ``name`` (a fresh Keras model each call; callers cache it)."""
     entry = zoo_entry(name)
-    module = importlib.import_module(f"cnn_core.zoo.{entry.module}")
+    module = importlib.import_module(entry.module)
     return getattr(module, entry.builder)()

@@ -184,6 +184,6 @@ def feature_extractor(
     ``model`` defaults to a fresh weighted Lite0 with any input size; pass a cached one to share weights.
     Unknown names raise ParameterError listing the valid ones.
     """
-    from cnn_core.activations import feature_model
+    from cnn_core.activations.feature_maps import feature_model
 
     return feature_model(model or build_efficientnet_lite0((None, None, 3)), layer_names)

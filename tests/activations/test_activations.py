@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnn_core.activations import (
+from cnn_core.activations.classify import classifier_input
+from cnn_core.activations.digits import digit_field, lenet_input
+from cnn_core.activations.feature_maps import (
     cut_patch,
     feature_model,
     first_layer_filters,
@@ -19,11 +21,9 @@ from cnn_core.activations import (
     tile_maps,
     top_patches,
 )
-from cnn_core.classify import classifier_input
-from cnn_core.digits import digit_field, lenet_input
+from cnn_core.activations.receptive_field import receptive_fields
 from cnn_core.errors import ImageError, ParameterError
 from cnn_core.images import sample_image
-from cnn_core.receptive_field import receptive_fields
 from cnn_core.zoo.lenet5_mnist import mnist_split
 
 

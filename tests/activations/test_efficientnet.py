@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnn_core.classify import classifier_input, classify
+from cnn_core.activations.classify import classifier_input, classify
 from cnn_core.errors import ImageError, ParameterError
 from cnn_core.images import sample_image
 from cnn_core.readers.torch_pickle import read_torch_legacy

@@ -5,8 +5,7 @@ from __future__ import annotations
 import keras
 import pytest
 
-from cnn_core.errors import ParameterError, ShapeError
-from cnn_core.receptive_field import (
+from cnn_core.activations.receptive_field import (
     AxisRF,
     clip_window,
     conv_axis,
@@ -14,7 +13,8 @@ from cnn_core.receptive_field import (
     receptive_fields,
     same_padding_before,
 )
-from cnn_core.receptive_field_check import gradient_windows
+from cnn_core.activations.receptive_field_check import gradient_windows
+from cnn_core.errors import ParameterError, ShapeError
 from cnn_core.zoo import ZOO
 
 L = keras.layers

@@ -59,7 +59,7 @@ def test_architecture_shapes_and_parameter_count():
 
 def test_registered_in_the_zoo():
     entry = ZOO["face-resnet"]
-    assert (entry.module, entry.builder) == ("face_resnet", "build_face_resnet")
+    assert (entry.module, entry.builder) == ("cnn_core.zoo.face_resnet", "build_face_resnet")
 
 
 def test_bad_crops(embedder):

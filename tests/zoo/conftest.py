@@ -23,7 +23,7 @@ def zoo_model() -> Callable:
 @pytest.fixture(scope="session")
 def zoo_summary(zoo_model) -> Callable:
     """``zoo_summary(name)`` → ``summarize(zoo_model(name))``, cached for the session."""
-    from cnn_core.summary import summarize
+    from cnn_core.architectures.summary import summarize
 
     return cache(lambda name: summarize(zoo_model(name)))
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from cnn_core.block_diagram import summary_to_dot
+from cnn_core.architectures.block_diagram import summary_to_dot
+from cnn_core.architectures.summary import summarize
 from cnn_core.errors import ParameterError
-from cnn_core.summary import summarize
 from cnn_core.zoo import inception, resnet
 
 
@@ -101,7 +101,7 @@ def test_inception_module_input_shapes(zoo_model):
 
 
 def test_dot_labels_and_escaping():
-    from cnn_core.summary import LayerRow, ModelSummary
+    from cnn_core.architectures.summary import LayerRow, ModelSummary
 
     row = LayerRow('a"b', "Conv2D", "conv", "3x3", "1", "same", "relu", ((8, 8, 4),), 10, 10, 5, 1)
     dot = summary_to_dot(ModelSummary("m", (row,), 10, 10), rankdir="TB")

@@ -89,7 +89,7 @@ def test_inception_matches_torchvision_googlenet(zoo_summary):
 
 
 def test_inception_with_the_papers_5x5_kernels():
-    from cnn_core.summary import summarize
+    from cnn_core.architectures.summary import summarize
     from cnn_core.zoo.inception import build_inception_v1
 
     model = build_inception_v1(wide_kernel=5)

@@ -1,0 +1,256 @@
+"""The sections of the Convolution page. Each is an ``st.fragment``: its controls rerun only itself."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app_support.convolution.plots import number_grids, slide_animation
+from app_support.shared.image_picker import image_picker
+from app_support.shared.ui import show_error
+from cnn_core.conv.arithmetic import axis_shape, conv_output_shape, same_padding
+from cnn_core.conv.filters import FILTERS, course_edge_image, edge_response, parse_kernel, response_to_uint8
+from cnn_core.conv.parameters import conv_params, dense_params
+from cnn_core.conv.reference import convolve2d, cross_correlate2d
+from cnn_core.conv.sliding import slide
+from cnn_core.conv.volume import filter_breakdown
+from cnn_core.errors import CNNLabError
+from cnn_core.images import to_gray
+
+#: Every control is mirrored in the address bar, so a link reproduces exactly what the class sees.
+URL = "query-params"
+PADDING_MODES = ("number", "valid", "same")
+SPEEDS = {"slow": 1200, "normal": 700, "fast": 300}
+POOL_EXAMPLE = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 3, 2, 3], [5, 6, 1, 2]], dtype=float)
+
+
+def _padding_control(key: str) -> int | str:
+    mode = st.radio("padding", PADDING_MODES, horizontal=True, key=key, bind=URL)
+    if mode != "number":
+        return mode
+    return int(st.number_input("p (each side)", value=0, step=1, key=f"{key}_p", bind=URL))
+
+
+@st.fragment
+def calculator() -> None:
+    """Output size of one conv layer with every number of the formula shown."""
+    left, right = st.columns([1, 2])
+    with left:
+        n_h = int(st.number_input("input height n_H", value=6, step=1, key="conv_n_h", bind=URL))
+        n_w = int(st.number_input("input width n_W", value=6, step=1, key="conv_n_w", bind=URL))
+        f = int(st.number_input("filter f", value=3, step=1, key="conv_f", bind=URL))
+        padding = _padding_control("conv_pad")
+        s = int(st.number_input("stride s", value=1, step=1, key="conv_s", bind=URL))
+        d = int(st.number_input("dilation d", value=1, step=1, key="conv_d", bind=URL))
+    with right:
+        try:
+            rows, cols = axis_shape(n_h, f, padding, s, d), axis_shape(n_w, f, padding, s, d)
+            same = same_padding(n_h, f, s, d)
+        except CNNLabError as err:
+            show_error(err)
+            return
+        st.metric("output", f"{rows.n_out} x {cols.n_out}")
+        st.latex(
+            rf"n_{{out}} = \left\lfloor \frac{{{n_h} + {rows.padding[0]} + {rows.padding[1]} - {rows.f_eff}}}"
+            rf"{{{s}}} \right\rfloor + 1 = {rows.n_out}"
+        )
+        if d > 1:
+            st.caption(
+                f"Dilation {d} spreads the {f}-tap filter over f_eff = d·(f − 1) + 1 = {rows.f_eff} pixels."
+            )
+        st.markdown(
+            f"**Same padding** (output = input, stride {s}): p = (n·s − n + f − s)/2 = **{same:g}**"
+            + (
+                ""
+                if same.is_integer()
+                else " — not a whole number, so no symmetric padding gives exactly n; "
+                "TensorFlow pads one more row at the bottom/right."
+            )
+        )
+        for axis, shape in (("rows", rows), ("columns", cols)):
+            if shape.unused:
+                st.warning(
+                    f"Stride {s} skips the last {shape.unused} {axis} of the padded input: the filter would "
+                    "stick out past the border, so the floor rule drops that position."
+                )
+
+
+@st.fragment
+def animation() -> None:
+    """The filter sliding over a small input, played in the browser."""
+    controls, figure_area = st.columns([1, 3])
+    with controls:
+        operation = st.selectbox(
+            "operation", ("cross-correlation", "convolution", "max", "average"), key="anim_op", bind=URL
+        )
+        n = int(st.slider("input n", 3, 10, 6, key="anim_n", bind=URL))
+        f = int(st.slider("filter f", 1, 5, 3, key="anim_f", bind=URL))
+        p = int(st.slider("padding p", 0, 3, 0, key="anim_p", bind=URL))
+        s = int(st.slider("stride s", 1, 3, 1, key="anim_s", bind=URL))
+        kernel_name = st.selectbox(
+            "kernel", list(FILTERS), key="anim_kernel", bind=URL, disabled=operation in ("max", "average")
+        )
+        speed = st.select_slider("speed", list(SPEEDS), value="normal", key="anim_speed", bind=URL)
+    image = np.tile(course_edge_image()[0], (n, 2))[:n, :n] if n != 6 else course_edge_image()
+    kernel = FILTERS[kernel_name] if f == 3 else np.ones((f, f))
+    with figure_area:
+        try:
+            result = slide(
+                image,
+                f if operation in ("max", "average") else kernel,
+                stride=s,
+                padding=p,
+                operation=operation,
+            )
+        except CNNLabError as err:
+            show_error(err)
+            return
+        if f != 3 and operation not in ("max", "average"):
+            st.caption(f"Named kernels are 3x3; with f = {f} the kernel is all ones.")
+        st.plotly_chart(slide_animation(result, operation, SPEEDS[speed]), key="anim_chart")
+
+
+def _kernel_editor() -> np.ndarray:
+    name = st.selectbox("filter", [*FILTERS, "custom"], key="edge_filter", bind=URL)
+    if name != "custom":
+        return FILTERS[name]
+    table = st.data_editor(pd.DataFrame(FILTERS["vertical"], columns=["a", "b", "c"]), key="edge_custom")
+    return parse_kernel(table.to_numpy().tolist())
+
+
+@st.fragment
+def edge_detection() -> None:
+    """The course's 6x6 example, named and custom filters, and the same filters on the user's photo."""
+    try:
+        kernel = _kernel_editor()
+    except CNNLabError as err:
+        show_error(err)
+        return
+    image = course_edge_image()
+    st.plotly_chart(
+        number_grids(
+            {"6x6 image": image, "filter": kernel, "4x4 result": cross_correlate2d(image, kernel)[:, :, 0]}
+        ),
+        key="edge_course",
+    )
+    st.caption(
+        "The bright middle band of the result marks the vertical edge between the light and dark halves."
+    )
+    photo = image_picker("edge_photo", camera=True, default_sample="camera", max_side=640)
+    if photo is not None:
+        response = edge_response(to_gray(photo), kernel)
+        left, right = st.columns(2)
+        left.image(photo, caption="your image")
+        right.image(
+            response_to_uint8(response, signed=st.toggle("signed response", key="edge_signed", bind=URL)),
+            caption="filter response (|r| scaled to 0–255)",
+        )
+
+
+@st.fragment
+def flipping() -> None:
+    """Cross-correlation (what deep learning calls convolution) next to true, flipped convolution."""
+    kernel = FILTERS[st.selectbox("kernel", list(FILTERS), index=2, key="flip_kernel", bind=URL)]
+    image = course_edge_image()
+    st.plotly_chart(
+        number_grids(
+            {
+                "kernel": kernel,
+                "flipped kernel": np.flip(kernel),
+                "cross-correlation": cross_correlate2d(image, kernel)[:, :, 0],
+                "convolution": convolve2d(image, kernel)[:, :, 0],
+            }
+        ),
+        key="flip_grids",
+    )
+    st.caption(
+        "Flipping changes the sign of an antisymmetric edge filter's response. A network learns its "
+        "weights, so it learns the flipped kernel just as easily: libraries skip the flip."
+    )
+
+
+@st.fragment
+def volume() -> None:
+    """An RGB volume convolved with n_c filters: per-channel parts, sum + bias, ReLU; conv vs FC weights."""
+    left, right = st.columns([1, 3])
+    with left:
+        filters = int(st.slider("number of filters n_c", 1, 4, 2, key="vol_filters", bind=URL))
+        which = int(st.slider("show filter", 1, filters, 1, key="vol_which", bind=URL)) - 1
+        seed = int(st.number_input("random seed", value=0, step=1, key="vol_seed", bind=URL))
+    rng = np.random.default_rng(abs(seed))
+    x = rng.integers(0, 5, (6, 6, 3)).astype(float)
+    w = rng.integers(-1, 2, (3, 3, 3, filters)).astype(float)
+    b = rng.integers(-3, 4, filters).astype(float)
+    part = filter_breakdown(x, w, b, which)
+    with right:
+        inputs = {f"input {c}": x[:, :, i] for i, c in enumerate("RGB")}
+        weights = {f"filter {which + 1}, slice {c}": w[:, :, i, which] for i, c in enumerate("RGB")}
+        st.plotly_chart(number_grids({**inputs, **weights}, height=220), key="vol_inputs")
+        grids = {f"{c} ⋆ slice {c}": part.per_channel[i] for i, c in enumerate("RGB")}
+        st.plotly_chart(
+            number_grids({**grids, f"sum + b ({part.bias:g})": part.z, "ReLU": part.activation}, height=260),
+            key="vol_grids",
+        )
+        st.caption(f"6x6x3 * {filters} filters of 3x3x3 → 4x4x{filters}.")
+    st.subheader("Why convolutions: parameters of the same mapping")
+    cols = st.columns(5)
+    n, c_in = (
+        int(cols[0].number_input("n", value=32, step=1, key="why_n", bind=URL)),
+        int(cols[1].number_input("n_c_prev", value=3, step=1, key="why_c", bind=URL)),
+    )
+    f, c_out = (
+        int(cols[2].number_input("f", value=5, step=1, key="why_f", bind=URL)),
+        int(cols[3].number_input("filters n_c", value=6, step=1, key="why_k", bind=URL)),
+    )
+    try:
+        n_out = conv_output_shape((n, n), f, c_out)[0]
+        conv, dense = conv_params(f, c_in, c_out), dense_params(n * n * c_in, n_out * n_out * c_out)
+    except CNNLabError as err:
+        show_error(err)
+        return
+    cols[4].metric("output", f"{n_out}x{n_out}x{c_out}")
+    st.markdown(
+        f"Conv layer: {f}·{f}·{c_in}·{c_out} + {c_out} = **{conv:,}** parameters.  "
+        f"Fully connected {n}·{n}·{c_in} → {n_out}·{n_out}·{c_out}: **{dense:,}** parameters "
+        f"({dense / conv:,.0f}x more). Parameter sharing and sparse connections make the difference."
+    )
+
+
+@st.fragment
+def pooling() -> None:
+    """Max and average pooling on the course's 4x4 example, animated the same way."""
+    cols = st.columns(3)
+    mode = cols[0].radio("pooling", ("max", "average"), horizontal=True, key="pool_mode", bind=URL)
+    f = int(cols[1].number_input("f", value=2, step=1, key="pool_f", bind=URL))
+    s = int(cols[2].number_input("s", value=2, step=1, key="pool_s", bind=URL))
+    try:
+        result = slide(POOL_EXAMPLE, f, stride=s, operation=mode)
+    except CNNLabError as err:
+        show_error(err)
+        return
+    st.plotly_chart(slide_animation(result, mode), key="pool_chart")
+    st.caption(
+        f"Output {result.output.shape[0]}x{result.output.shape[1]}, by the same floor rule as a convolution. "
+        "Pooling has no parameters to learn, only the hyperparameters f and s."
+    )
+
+
+@st.fragment
+def other_dimensions() -> None:
+    """1-D and 3-D convolutions: the same floor rule on every spatial axis."""
+    dims = st.radio("data", ("1-D (signal)", "3-D (CT volume)"), horizontal=True, key="nd_dims", bind=URL)
+    axes = 1 if dims.startswith("1") else 3
+    cols = st.columns(4)
+    n = int(cols[0].number_input("input size n", value=14, step=1, key="nd_n", bind=URL))
+    f = int(cols[1].number_input("filter f", value=5, step=1, key="nd_f", bind=URL))
+    first = int(cols[2].number_input("filters, layer 1", value=16, step=1, key="nd_k1", bind=URL))
+    second = int(cols[3].number_input("filters, layer 2", value=32, step=1, key="nd_k2", bind=URL))
+    try:
+        shape_1 = conv_output_shape((n,) * axes, f, first)
+        shape_2 = conv_output_shape(shape_1[:-1], f, second)
+    except CNNLabError as err:
+        show_error(err)
+        return
+    chain = [(*(n,) * axes, 1), shape_1, shape_2]
+    st.markdown(" → ".join("**" + " x ".join(map(str, shape)) + "**" for shape in chain))

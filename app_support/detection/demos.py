@@ -1,0 +1,120 @@
+"""The detection page's side demos: IoU playground, anchor k-means, convolutional sliding windows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app_support.detection.plots import anchors_figure, iou_picture, windows_picture
+from cnn_core.detection.anchors import kmeans_anchors, mean_best_iou
+from cnn_core.detection.boxes import overlap
+from cnn_core.detection.sliding_windows import WINDOW, sliding_window_cost
+from cnn_core.errors import CNNLabError
+
+#: The playground's canvas is CANVAS x CANVAS units.
+CANVAS = 100
+
+
+def _box_sliders(name: str, default: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
+    st.markdown(f"**Box {name}**")
+    x = st.slider(f"{name}: left x", 0, CANVAS - 1, default[0], key=f"det_iou_{name}_x")
+    y = st.slider(f"{name}: top y", 0, CANVAS - 1, default[1], key=f"det_iou_{name}_y")
+    w = st.slider(f"{name}: width", 1, CANVAS, default[2], key=f"det_iou_{name}_w")
+    h = st.slider(f"{name}: height", 1, CANVAS, default[3], key=f"det_iou_{name}_h")
+    return x, y, min(x + w, CANVAS), min(y + h, CANVAS)
+
+
+@st.fragment
+def iou_playground() -> None:
+    """Two boxes moved with sliders; the intersection, union and IoU shown with their numbers."""
+    left, middle, right = st.columns([1, 1, 2])
+    with left:
+        a = _box_sliders("A", (10, 15, 50, 40))
+    with middle:
+        b = _box_sliders("B", (35, 30, 50, 45))
+    result = overlap(a, b)
+    with right:
+        st.image(iou_picture(a, b, result, CANVAS), caption="A blue, B orange, A ∩ B green", width=400)
+        st.metric("IoU", f"{result.iou:.3f}")
+        st.latex(
+            rf"\mathrm{{IoU}} = \frac{{|A \cap B|}}{{|A \cup B|}} = \frac{{{result.intersection:g}}}"
+            rf"{{{result.union:g}}} = {result.iou:.3f}"
+        )
+        verdict = "counts as a correct detection" if result.iou >= 0.5 else "is below the usual 0.5"
+        st.caption(f"By the course's convention, an IoU of {result.iou:.2f} {verdict}.")
+
+
+@st.fragment
+def anchor_kmeans(
+    yolo_anchors: np.ndarray, sample_shapes: Callable[[], np.ndarray], session_shapes: np.ndarray
+) -> None:
+    """k-means (1 − IoU) over box shapes, against YOLOv3-tiny's own anchors."""
+    st.markdown(
+        "YOLOv2/v3 chose their anchors by k-means over the training boxes' shapes with the distance "
+        "d = 1 − IoU(box, anchor), so big and small boxes count alike. Here the boxes are the objects the "
+        "detector found (on the sample images, or on the photos of this session)."
+    )
+    source = st.radio(
+        "Box shapes from",
+        ["sample images", "this session's detections"],
+        horizontal=True,
+        key="det_anchor_source",
+    )
+    k = st.slider("Number of anchors k", 1, 9, 6, key="det_anchor_k")
+    shapes = sample_shapes() if source == "sample images" else session_shapes
+    try:
+        clusters = kmeans_anchors(shapes, k)
+    except CNNLabError as err:
+        st.info(f"{len(shapes)} box shape(s) so far: {err}. Detect objects in a few more photos.")
+        return
+    st.plotly_chart(
+        anchors_figure(shapes, clusters.labels, clusters.anchors, yolo_anchors), key="det_anchor_plot"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "anchors": [f"k-means, k = {k}", "YOLOv3-tiny (COCO k-means, k = 6)"],
+                "mean IoU of each box with its best anchor": [
+                    round(clusters.mean_iou, 3),
+                    round(mean_best_iou(shapes, yolo_anchors), 3),
+                ],
+                "boxes": [len(shapes)] * 2,
+            }
+        ),
+        hide_index=True,
+    )
+
+
+@st.fragment
+def sliding_windows() -> None:
+    """The course's 14x14 classifier slid over a bigger image vs run once as a convolution."""
+    st.markdown(
+        "Write the classifier's FC layers as convolutions (FC 400 = 400 filters of 5x5x16, then 1x1 "
+        "convolutions) and it runs on any image size. On a bigger image each output cell is one window's "
+        "prediction, and overlapping windows share their computation."
+    )
+    n = st.select_slider("Image size n (n x n x 3)", list(range(WINDOW, 34, 2)), value=16, key="det_sw_n")
+    cost = sliding_window_cost(n)
+    columns = st.columns(4)
+    columns[0].metric("windows (stride 2)", f"{cost.windows}")
+    columns[1].metric("multiplies, window by window", f"{cost.sliding_multiplies:,}")
+    columns[2].metric("multiplies, one convolutional pass", f"{cost.convolutional_multiplies:,}")
+    columns[3].metric("saved", f"{cost.saved_fraction:.0%}")
+    left, right = st.columns([1, 1])
+    left.dataframe(
+        pd.DataFrame(
+            [
+                {"layer": c.name, "output": "x".join(map(str, c.shape)), "multiplies": f"{c.multiplies:,}"}
+                for c in cost.layers
+            ]
+        ),
+        hide_index=True,
+    )
+    right.image(
+        windows_picture(n, WINDOW, cost.window_stride, cost.layers[-1].shape[0]),
+        caption=f"the {cost.windows} windows of {WINDOW}x{WINDOW} on the {n}x{n} image",
+        width=340,
+    )

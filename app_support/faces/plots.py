@@ -1,0 +1,136 @@
+"""Pictures for the faces page: boxes and landmarks, distance gauge, |f₁ − f₂|, embedding space, triplets."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image, ImageDraw
+
+from cnn_core.drawing import GREY, draw_boxes
+from cnn_core.faces.detect import Face
+from cnn_core.faces.triplet import Triplet
+
+CHOSEN = (91, 60, 196)  # the theme's primary colour
+CHOSEN_HEX = "#5b3cc4"
+SAME, DIFFERENT = "#2e9d5b", "#d0453a"
+
+
+def draw_faces(image: np.ndarray, faces: list[Face], chosen: int | None) -> np.ndarray:
+    """The photo with every face's box ('#k score') and five landmarks; the chosen face in colour."""
+    colors = [CHOSEN if i == chosen else GREY for i in range(len(faces))]
+    width = max(2, round(max(image.shape[:2]) / 250))
+    labels = [f"#{i + 1} {face.score:.2f}" for i, face in enumerate(faces)]
+    picture = Image.fromarray(draw_boxes(image, [f.box for f in faces], colors, labels, width))
+    draw = ImageDraw.Draw(picture)
+    radius = max(2, round(max(image.shape[:2]) / 200))
+    for face, color in zip(faces, colors, strict=True):
+        for x, y in face.landmarks:
+            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=(255, 210, 0), outline=color)
+    return np.asarray(picture)
+
+
+def distance_gauge(distance: float, threshold: float) -> go.Figure:
+    """A gauge of d = ‖f(x₁) − f(x₂)‖ with the "same person" zone [0, τ] green and the rest red."""
+    top = max(1.2, distance * 1.1, threshold * 1.2)
+    figure = go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=distance,
+            number={"valueformat": ".3f"},
+            title={"text": f"distance d (τ = {threshold:.2f})"},
+            gauge={
+                "axis": {"range": [0, top]},
+                "bar": {"color": "#1c1b22", "thickness": 0.25},
+                "steps": [
+                    {"range": [0, threshold], "color": "#cdebd8"},
+                    {"range": [threshold, top], "color": "#f6d3cf"},
+                ],
+                "threshold": {"line": {"color": "#1c1b22", "width": 3}, "value": threshold},
+            },
+        )
+    )
+    return figure.update_layout(height=260, margin={"l": 30, "r": 30, "t": 60, "b": 10})
+
+
+def difference_bars(difference: np.ndarray) -> go.Figure:
+    """The 128 components of |f(x_i) − f(x_j)|, the input of the binary-classification view."""
+    figure = go.Figure(go.Bar(x=np.arange(len(difference)), y=difference, marker_color=CHOSEN_HEX))
+    return figure.update_layout(
+        height=240,
+        margin={"l": 40, "r": 10, "t": 10, "b": 40},
+        xaxis_title="component k of the 128-d descriptor",
+        yaxis_title="|f_k(x_i) − f_k(x_j)|",
+    )
+
+
+def embedding_space(
+    coords: np.ndarray,
+    labels: list[str],
+    is_probe: list[bool],
+    links: list[tuple[int, int, float]],
+    share: np.ndarray,
+) -> go.Figure:
+    """Points (N, 2) after PCA, enrolled people as circles and probes as stars; ``links`` (i, j, d) are
+    drawn as dotted lines labelled with the true 128-d distance."""
+    figure = go.Figure()
+    for i, j, distance in links:
+        (x1, y1), (x2, y2) = coords[i], coords[j]
+        figure.add_trace(
+            go.Scatter(
+                x=[x1, x2], y=[y1, y2], mode="lines", line={"dash": "dot", "color": "#888"}, showlegend=False
+            )
+        )
+        figure.add_annotation(
+            x=(x1 + x2) / 2,
+            y=(y1 + y2) / 2,
+            text=f"d = {distance:.2f}",
+            showarrow=False,
+            xshift=28,
+            bgcolor="rgba(255, 255, 255, 0.7)",
+        )
+    for probe, name, symbol in ((False, "enrolled", "circle"), (True, "photo A / B", "star")):
+        index = [k for k, p in enumerate(is_probe) if p == probe]
+        figure.add_trace(
+            go.Scatter(
+                x=coords[index, 0],
+                y=coords[index, 1],
+                mode="markers+text",
+                text=[labels[k] for k in index],
+                textposition=["top center" if k % 2 == 0 else "bottom center" for k in index],  # less overlap
+                marker={"size": 14, "symbol": symbol, "color": SAME if not probe else CHOSEN_HEX},
+                name=name,
+            )
+        )
+    return figure.update_layout(
+        height=420,
+        margin={"l": 40, "r": 10, "t": 10, "b": 40},
+        xaxis_title=f"PC 1 ({share[0]:.0%} of the spread)",
+        yaxis_title=f"PC 2 ({share[1]:.0%})",
+        yaxis={"scaleanchor": "x"},
+    )
+
+
+def triplet_line(result: Triplet) -> go.Figure:
+    """The triplet on a number line: d(A,P), the margin band up to d(A,P) + α, and d(A,N); the loss is
+    how far d(A,N) falls short of the band's right edge."""
+    edge = result.d_ap + result.alpha
+    figure = go.Figure()
+    figure.add_vrect(x0=result.d_ap, x1=edge, fillcolor="#f3e3a6", line_width=0, layer="below")
+    figure.add_vline(x=edge, line={"dash": "dash", "color": "#b08800"})
+    figure.add_annotation(x=edge, y=0.9, text="d(A,P) + α", showarrow=False, xanchor="left")
+    for name, value, color, position in (
+        ("d(A,P)", result.d_ap, SAME, "bottom center"),
+        ("d(A,N)", result.d_an, DIFFERENT, "top center"),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                x=[value], y=[0], mode="markers+text", text=[name], textposition=position,
+                marker={"size": 16, "color": color}, showlegend=False,
+            )
+        )  # fmt: skip
+    figure.update_yaxes(visible=False, range=[-1, 1.2])
+    return figure.update_layout(
+        height=200,
+        margin={"l": 20, "r": 20, "t": 10, "b": 40},
+        xaxis={"range": [0, max(result.d_an, edge) * 1.2 + 1e-3], "title": "squared distance"},
+    )

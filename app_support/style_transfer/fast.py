@@ -1,0 +1,97 @@
+"""The style-transfer page's fast tab: one pass of a feed-forward network, styles mixed at will."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import streamlit as st
+
+from app_support.shared.image_picker import image_picker
+from app_support.shared.ui import show_error
+from app_support.style_transfer import cache as models
+from app_support.style_transfer.sections import BIND
+from cnn_core.errors import CNNLabError
+from cnn_core.images import encode_png
+from cnn_core.style.mixing import NUM_STYLES, mix_vectors, style_weights, with_strength
+
+FAST_SIZES = (256, 384, 512, 768)
+FAST_METHODS = ("26 learned styles", "Any style picture")
+
+
+def _timed(paint, *args) -> tuple[np.ndarray, float]:
+    """The painting and the milliseconds it took (a cached repeat takes ~0)."""
+    start = time.perf_counter()
+    return paint(*args), (time.perf_counter() - start) * 1000
+
+
+def _multistyle_result(content: np.ndarray, size: int, strength: float) -> tuple[np.ndarray, float]:
+    tiles = models.style_sheet(content)
+    st.image(tiles, caption=[str(k) for k in range(NUM_STYLES)], width=88)
+    picks = st.multiselect("Styles to mix", list(range(NUM_STYLES)), default=[19], key="st_mix", **BIND)
+    if not picks:
+        raise CNNLabError("pick at least one of the 26 styles to mix")
+    columns = st.columns(len(picks))
+    weights = {
+        k: column.slider(f"weight of {k}", 0.0, 1.0, 1.0, 0.05, key=f"st_w{k}")
+        for k, column in zip(picks, columns, strict=True)
+    }
+    return _timed(models.paint_multistyle, content, style_weights(weights), strength, size)
+
+
+def _arbitrary_result(
+    content: np.ndarray, style: np.ndarray, size: int, strength: float
+) -> tuple[np.ndarray, float]:
+    vector = models.style_vector(style)
+    if st.toggle("Interpolate with a second style picture", key="st_two", **BIND):
+        second = image_picker("st_style2", default_sample="china", label="Second style picture")
+        t = st.slider("t (0: first style, 1: second)", 0.0, 1.0, 0.5, 0.05, key="st_t", **BIND)
+        if second is not None:
+            vector = mix_vectors([vector, models.style_vector(second)], [1.0 - t, t])
+    vector = with_strength(vector, models.style_vector(content), strength)
+    return _timed(models.paint_arbitrary, content, vector, size)
+
+
+def fast_panel(content: np.ndarray | None, style: np.ndarray | None) -> None:
+    """One pass of a feed-forward network: learned styles (mixable) or any style picture."""
+    method_column, size_column, strength_column = st.columns(3)
+    method = method_column.segmented_control(
+        "Network", FAST_METHODS, default=FAST_METHODS[0], required=True, key="st_fast", **BIND
+    )
+    size = size_column.select_slider(
+        "Result size (longer side, px)", FAST_SIZES, value=384, key="st_fast_size", **BIND
+    )
+    strength = strength_column.slider(
+        "Strength",
+        0.0,
+        1.0,
+        1.0,
+        0.05,
+        key="st_strength",
+        **BIND,
+        help="26 styles: blend the painting with the photo. Any picture: blend the style vector with the "
+        "photo's own style vector.",
+    )
+    if content is None or (method == FAST_METHODS[1] and style is None):
+        st.info("Choose the pictures above.")
+        return
+    controls, result = st.columns([3, 2])
+    try:
+        with controls:
+            if method == FAST_METHODS[1]:
+                painted, ms = _arbitrary_result(content, style, size, strength)
+            else:
+                painted, ms = _multistyle_result(content, size, strength)
+    except CNNLabError as err:
+        show_error(err)
+        return
+    with result:
+        st.image(painted, caption=f"{method}, {ms:.0f} ms (repeats come from the cache)", width="stretch")
+        st.download_button(
+            "Download PNG",
+            encode_png(painted),
+            "fast-style.png",
+            "image/png",
+            key="st_fast_png",
+            on_click="ignore",
+        )

@@ -1,0 +1,152 @@
+"""AppTest of every section of the Architectures page, including bad input and uploads."""
+
+from __future__ import annotations
+
+import keras
+import pytest
+from keras import layers
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest import PAGES
+
+PAGE = str(PAGES / "architectures.py")
+
+
+def _open(tab: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    if tab:
+        at.query_params["tab"] = tab
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def _errors(at: AppTest) -> str:
+    return " | ".join(error.value for error in at.error)
+
+
+@pytest.fixture(scope="module")
+def keras_files(tmp_path_factory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("uploads")
+    inputs = keras.Input((None, None, 3))
+    x = layers.Conv2D(8, 3, name="conv")(inputs)
+    open_size = keras.Model(inputs, layers.GlobalAveragePooling2D(name="gap")(x), name="open_size")
+    lam = keras.Sequential([keras.Input((3,)), layers.Lambda(lambda t: t + 1)])
+    files = {}
+    for name, model in (("open_size", open_size), ("lambda", lam)):
+        model.save(folder / f"{name}.keras")
+        files[name] = (folder / f"{name}.keras").read_bytes()
+    return files
+
+
+def test_default_is_the_course_lenet5():
+    at = _open()
+    assert _metrics(at)["parameters"] == "62,006"
+    assert at.query_params["model"] == "lenet5"
+    table = at.dataframe[0].value
+    assert table.loc[table["name"] == "fc3", "params"].item() == 48_120
+
+
+@pytest.mark.parametrize(
+    ("name", "total", "trainable"),
+    [("lenet5-1998", "60,840", "60,000"), ("plain50", "22,848,616", "22,803,176")],
+)
+def test_pick_a_model(name, total, trainable):
+    at = _open()
+    at.selectbox(key="arch_model").set_value(name).run()
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["parameters"] == total
+    assert metrics["trainable"] == trainable
+    assert at.query_params["model"] == name
+
+
+def test_url_opens_a_model():
+    assert _metrics(_open(model="plain50"))["parameters"] == "22,848,616"
+
+
+def test_block_drawings_come_from_the_builders():
+    at = _open("Residual & Inception blocks")
+    spec = at.get("graphviz_chart")[0].proto.spec
+    assert '"input" -> "res3a_branch1" [label="56x56x256"]' in spec
+    at.radio(key="arch_block").set_value("Inception module 3a (paper, 5x5)").run()
+    spec = at.get("graphviz_chart")[0].proto.spec
+    assert '"inception_3a_5x5_relu" -> "inception_3a_concat" [label="28x28x32"]' in spec
+
+
+def test_bottleneck_calculator_course_numbers_and_errors():
+    at = _open("1x1 bottleneck")
+    metrics = _metrics(at)
+    assert (metrics["direct"], metrics["with the 1x1 bottleneck"]) == ("120.4 M", "12.4 M")
+    at.number_input(key="arch_b_bottleneck").set_value(0).run()
+    assert "bottleneck must be ≥ 1, got 0" in _errors(at)
+    assert at.query_params["b_bottleneck"] == "0"
+
+
+def test_why_convolutions_course_numbers():
+    at = _open("Why convolutions")
+    assert _metrics(at)["conv 32x32x3 → 28x28x6"] == "456"
+    assert _metrics(at)["fully connected, same shapes"] == "14,455,392"
+    at.number_input(key="arch_w_f").set_value(40).run()
+    assert "the filter spans 40 pixels but the padded input has only 32" in _errors(at)
+
+
+def test_build_your_own_gives_an_immediate_precise_error():
+    at = _open("Build your own")
+    assert _metrics(at)["parameters"] == "62,006"
+    at.number_input(key="arch_l3_f").set_value(15).run()
+    assert (
+        "layer 3 (conv 15x15, s=1, p=0, 16 filters) gets a 14x14x6 input: the filter spans 15 pixels but "
+        "the padded input has only 14"
+    ) in _errors(at)
+    assert not at.metric
+    at.number_input(key="arch_l3_p").set_value(5).run()  # (14 + 10 - 15) + 1 = 10: the same shape again
+    conv3 = 15 * 15 * 6 * 16 + 16
+    assert "14x14x6 → 10x10x16 → 5x5x16" in at.caption[0].value
+    assert _metrics(at)["parameters"] == f"{62_006 - 2416 + conv3:,}"
+    at.selectbox(key="arch_l2_kind").set_value("avgpool").run()
+    at.number_input(key="arch_layers").set_value(8).run()
+    assert _metrics(at)["parameters"] == f"{62_006 - 2416 + conv3 + 10 * 10 + 10:,}"
+
+
+def test_upload_with_an_open_input_size(keras_files):
+    at = _open("Open your own model")
+    at.file_uploader(key="arch_upload").set_value(
+        ("open.keras", keras_files["open_size"], "application/zip")
+    ).run()
+    assert not at.exception
+    assert _metrics(at)["parameters"] == "224"
+    assert _metrics(at)["multiply-adds"] == f"{222 * 222 * 8 * 27 / 1e6:.1f} M"
+    at.number_input(key="arch_upload_axis0").set_value(10).run()
+    at.number_input(key="arch_upload_axis1").set_value(10).run()
+    assert _metrics(at)["multiply-adds"] == f"{8 * 8 * 8 * 27 / 1e3:.1f} k"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("lambda", "Lambda layer, i.e. Python code; it is refused"),
+        (b"not a zip at all", "this is not a .keras file"),
+        ("truncated", "this is not a .keras file"),
+    ],
+)
+def test_bad_uploads_show_a_clear_message(keras_files, content, message):
+    data = {"lambda": keras_files["lambda"], "truncated": keras_files["open_size"][:300]}.get(
+        content, content
+    )
+    at = _open("Open your own model")
+    at.file_uploader(key="arch_upload").set_value(("bad.keras", data, "application/zip")).run()
+    assert not at.exception
+    assert message in _errors(at)
+
+
+def test_compare_two_models():
+    at = _open("Compare", a="lenet5", b="lenet5-1998")
+    table = at.table[0].value
+    assert list(table.columns) == ["lenet5", "lenet5_1998"]
+    assert table.loc["parameters"].tolist() == ["62,006", "60,840"]

@@ -1,0 +1,135 @@
+"""AppTest of the faces page: two uploads → verdict, enrol two people → identify, no-face and bad files."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnn_core.faces.gallery import gallery_to_json
+from cnn_core.images import encode_png, sample_image
+from tests.apptest import PAGES
+
+PAGE = str(PAGES / "faces.py")
+TIMEOUT = 300
+
+
+@pytest.fixture(scope="module")
+def pngs() -> dict[str, bytes]:
+    astronaut = sample_image("astronaut")
+    return {
+        "astronaut": encode_png(astronaut),
+        "astronaut_flipped": encode_png(np.ascontiguousarray(astronaut[:, ::-1])),
+        "hopper": encode_png(sample_image("grace_hopper")),
+        "coffee": encode_png(sample_image("coffee")),
+    }
+
+
+def _page(**query: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def _upload(at: AppTest, side: str, name: str, data: bytes) -> AppTest:
+    at.radio(key=f"faces_{side}_source").set_value("Upload").run()
+    at.file_uploader(key=f"faces_{side}_upload").set_value((f"{name}.png", data, "image/png"))
+    return at.run()
+
+
+def _open_tab(at: AppTest, label: str) -> AppTest:
+    """Switch the URL-bound tabs (the widget state and the query parameter must agree)."""
+    at.session_state["faces_tab"] = label
+    at.query_params["faces_tab"] = label
+    return at.run()
+
+
+def _texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def test_default_samples_show_faces_and_a_verdict():
+    at = _page()
+    assert not at.exception
+    assert any("Privacy" in text for text in _texts(at.info))
+    assert any("2 faces found in photo A" in text for text in _texts(at.info))
+    chooser = next(r for r in at.radio if r.key.startswith("faces_a_face"))
+    assert chooser.value == 0 and chooser.options == ["#1 · 89 px", "#2 · 28 px (too small)"]
+    assert any(text.startswith("**Different people** (d = 0.8") for text in _texts(at.warning))
+    assert [t.label for t in at.tabs] == ["One-shot recognition (1:K)", "Embedding space", "Triplet loss"]
+
+
+def test_two_uploads_same_person_then_tau(pngs):
+    at = _page()
+    _upload(at, "a", "astronaut", pngs["astronaut"])
+    _upload(at, "b", "flipped", pngs["astronaut_flipped"])
+    assert not at.exception and not at.error
+    assert any(text.startswith("**Same person** (d = 0.1") for text in _texts(at.success))
+    at.slider(key="faces_tau").set_value(0.15).run()
+    assert any("**Different people**" in text for text in _texts(at.warning))
+
+
+def test_no_face_and_corrupt_file_give_clear_messages(pngs):
+    at = _page()
+    _upload(at, "a", "coffee", pngs["coffee"])
+    assert not at.exception
+    assert any("no face found (the detector's best face score was 0." in text for text in _texts(at.error))
+    assert any("The verdict needs one usable face in each photo." in text for text in _texts(at.info))
+    _upload(at, "b", "junk", b"definitely not a PNG")
+    assert any("not an image that can be read" in text for text in _texts(at.error))
+
+
+def test_enrol_two_people_then_identify_export_and_import(pngs):
+    at = _page()
+    _upload(at, "a", "hopper", pngs["hopper"])
+    at.text_input(key="faces_enrol_name").set_value("Grace").run()
+    at.radio(key="faces_enrol_source").set_value("Photo A").run()
+    at.button(key="faces_enrol").click().run()
+    _upload(at, "a", "astronaut", pngs["astronaut"])
+    at.text_input(key="faces_enrol_name").set_value("Eileen").run()
+    at.button(key="faces_enrol").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["faces_gallery"].names == ("Grace", "Eileen")
+    _upload(at, "b", "flipped", pngs["astronaut_flipped"])
+    at.radio(key="faces_identify").set_value("Photo B").run()
+    assert any(text.startswith("Photo B is **Eileen**") for text in _texts(at.success))
+    at.radio(key="faces_b_source").set_value("Sample").run()  # the cameraman: nobody we know
+    assert any("Photo B is **unknown**" in text for text in _texts(at.warning))
+
+    exported = json.loads(gallery_to_json(at.session_state["faces_gallery"]))
+    assert [e["name"] for e in exported["entries"]] == ["Grace", "Eileen"]
+    at.button(key="faces_clear").click().run()
+    at.file_uploader(key="faces_import").set_value(
+        ("g.json", json.dumps(exported).encode(), "application/json")
+    )
+    at.run()
+    assert at.session_state["faces_gallery"].names == ("Grace", "Eileen")
+    assert any("Imported 2 descriptor(s)." in text for text in _texts(at.success))
+
+
+def test_embedding_space_and_triplet_tabs():
+    at = _page(faces_tab="Triplet loss", faces_alpha="0.3")
+    assert not at.exception
+    assert at.slider(key="faces_alpha").value == pytest.approx(0.3)
+    assert any("needs three faces" in text for text in _texts(at.info))
+    _open_tab(at, "One-shot recognition (1:K)")
+    at.text_input(key="faces_enrol_name").set_value("Eileen").run()
+    at.button(key="faces_enrol").click().run()  # enrols photo A, the astronaut
+    _open_tab(at, "Triplet loss")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    # items: 1. Eileen (enrolled from photo A), photo A, photo B (the cameraman). Defaults: the anchor,
+    # its nearest face (photo A itself, d = 0) and the next nearest (photo B)
+    picks = [at.selectbox(key=f"faces_{role}").value for role in ("anchor", "positive", "negative")]
+    assert picks == [0, 1, 2]
+    assert metrics["d(A,P)"] == "0.000" and float(metrics["d(A,N)"]) > 0.5
+    assert (metrics["kind"], metrics["loss L"]) == ("easy", "0.000")
+    at.selectbox(key="faces_negative").set_value(1).run()  # N = P: the hardest possible "negative"
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["kind"], metrics["loss L"]) == ("hard", "0.300")
+    _open_tab(at, "Embedding space")
+    assert not at.exception
+    assert any(c.value.startswith("PCA keeps") for c in at.caption)
