@@ -1,9 +1,7 @@
 """Convolution: everything about one convolutional layer, interactive."""
 
-import streamlit as st
-
 from app_support.convolution import sections as views
-from app_support.shared.ui import page_header
+from app_support.shared.ui import page_header, run_tabs
 
 page_header(
     "Convolution",
@@ -12,15 +10,15 @@ page_header(
     r"n_{out} = \left\lfloor \frac{n + 2p - f}{s} \right\rfloor + 1",
 )
 
-sections = {
-    "Calculator": views.calculator,
-    "Animation": views.animation,
-    "Edge detection": views.edge_detection,
-    "Correlation vs convolution": views.flipping,
-    "Over volumes": views.volume,
-    "Pooling": views.pooling,
-    "1-D & 3-D": views.other_dimensions,
-}
-for tab, section in zip(st.tabs(list(sections)), sections.values(), strict=True):
-    with tab:
-        section()
+run_tabs(
+    [
+        ("Calculator", views.calculator),
+        ("Animation", views.animation),
+        ("Edge detection", views.edge_detection),
+        ("Correlation vs convolution", views.flipping),
+        ("Over volumes", views.volume),
+        ("Pooling", views.pooling),
+        ("1-D & 3-D", views.other_dimensions),
+    ],
+    key="conv_tab",
+)

@@ -9,6 +9,7 @@ import streamlit as st
 from app_support.convolution.plots import number_grids, slide_animation
 from app_support.shared.image_picker import image_picker
 from app_support.shared.ui import show_error
+from app_support.shared.url import IN_URL
 from cnn_core.conv.arithmetic import axis_shape, conv_output_shape, same_padding
 from cnn_core.conv.filters import FILTERS, course_edge_image, edge_response, parse_kernel, response_to_uint8
 from cnn_core.conv.parameters import conv_params, dense_params
@@ -19,17 +20,16 @@ from cnn_core.errors import CNNLabError
 from cnn_core.images import to_gray
 
 #: Every control is mirrored in the address bar, so a link reproduces exactly what the class sees.
-URL = "query-params"
 PADDING_MODES = ("number", "valid", "same")
 SPEEDS = {"slow": 1200, "normal": 700, "fast": 300}
 POOL_EXAMPLE = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 3, 2, 3], [5, 6, 1, 2]], dtype=float)
 
 
 def _padding_control(key: str) -> int | str:
-    mode = st.radio("padding", PADDING_MODES, horizontal=True, key=key, bind=URL)
+    mode = st.radio("padding", PADDING_MODES, horizontal=True, key=key, bind=IN_URL)
     if mode != "number":
         return mode
-    return int(st.number_input("p (each side)", value=0, step=1, key=f"{key}_p", bind=URL))
+    return int(st.number_input("p (each side)", value=0, step=1, key=f"{key}_p", bind=IN_URL))
 
 
 @st.fragment
@@ -37,12 +37,12 @@ def calculator() -> None:
     """Output size of one conv layer with every number of the formula shown."""
     left, right = st.columns([1, 2])
     with left:
-        n_h = int(st.number_input("input height n_H", value=6, step=1, key="conv_n_h", bind=URL))
-        n_w = int(st.number_input("input width n_W", value=6, step=1, key="conv_n_w", bind=URL))
-        f = int(st.number_input("filter f", value=3, step=1, key="conv_f", bind=URL))
+        n_h = int(st.number_input("input height n_H", value=6, step=1, key="conv_n_h", bind=IN_URL))
+        n_w = int(st.number_input("input width n_W", value=6, step=1, key="conv_n_w", bind=IN_URL))
+        f = int(st.number_input("filter f", value=3, step=1, key="conv_f", bind=IN_URL))
         padding = _padding_control("conv_pad")
-        s = int(st.number_input("stride s", value=1, step=1, key="conv_s", bind=URL))
-        d = int(st.number_input("dilation d", value=1, step=1, key="conv_d", bind=URL))
+        s = int(st.number_input("stride s", value=1, step=1, key="conv_s", bind=IN_URL))
+        d = int(st.number_input("dilation d", value=1, step=1, key="conv_d", bind=IN_URL))
     with right:
         try:
             rows, cols = axis_shape(n_h, f, padding, s, d), axis_shape(n_w, f, padding, s, d)
@@ -82,16 +82,16 @@ def animation() -> None:
     controls, figure_area = st.columns([1, 3])
     with controls:
         operation = st.selectbox(
-            "operation", ("cross-correlation", "convolution", "max", "average"), key="anim_op", bind=URL
+            "operation", ("cross-correlation", "convolution", "max", "average"), key="anim_op", bind=IN_URL
         )
-        n = int(st.slider("input n", 3, 10, 6, key="anim_n", bind=URL))
-        f = int(st.slider("filter f", 1, 5, 3, key="anim_f", bind=URL))
-        p = int(st.slider("padding p", 0, 3, 0, key="anim_p", bind=URL))
-        s = int(st.slider("stride s", 1, 3, 1, key="anim_s", bind=URL))
+        n = int(st.slider("input n", 3, 10, 6, key="anim_n", bind=IN_URL))
+        f = int(st.slider("filter f", 1, 5, 3, key="anim_f", bind=IN_URL))
+        p = int(st.slider("padding p", 0, 3, 0, key="anim_p", bind=IN_URL))
+        s = int(st.slider("stride s", 1, 3, 1, key="anim_s", bind=IN_URL))
         kernel_name = st.selectbox(
-            "kernel", list(FILTERS), key="anim_kernel", bind=URL, disabled=operation in ("max", "average")
+            "kernel", list(FILTERS), key="anim_kernel", bind=IN_URL, disabled=operation in ("max", "average")
         )
-        speed = st.select_slider("speed", list(SPEEDS), value="normal", key="anim_speed", bind=URL)
+        speed = st.select_slider("speed", list(SPEEDS), value="normal", key="anim_speed", bind=IN_URL)
     image = np.tile(course_edge_image()[0], (n, 2))[:n, :n] if n != 6 else course_edge_image()
     kernel = FILTERS[kernel_name] if f == 3 else np.ones((f, f))
     with figure_area:
@@ -112,7 +112,7 @@ def animation() -> None:
 
 
 def _kernel_editor() -> np.ndarray:
-    name = st.selectbox("filter", [*FILTERS, "custom"], key="edge_filter", bind=URL)
+    name = st.selectbox("filter", [*FILTERS, "custom"], key="edge_filter", bind=IN_URL)
     if name != "custom":
         return FILTERS[name]
     table = st.data_editor(pd.DataFrame(FILTERS["vertical"], columns=["a", "b", "c"]), key="edge_custom")
@@ -143,7 +143,7 @@ def edge_detection() -> None:
         left, right = st.columns(2)
         left.image(photo, caption="your image")
         right.image(
-            response_to_uint8(response, signed=st.toggle("signed response", key="edge_signed", bind=URL)),
+            response_to_uint8(response, signed=st.toggle("signed response", key="edge_signed", bind=IN_URL)),
             caption="filter response (|r| scaled to 0–255)",
         )
 
@@ -151,7 +151,7 @@ def edge_detection() -> None:
 @st.fragment
 def flipping() -> None:
     """Cross-correlation (what deep learning calls convolution) next to true, flipped convolution."""
-    kernel = FILTERS[st.selectbox("kernel", list(FILTERS), index=2, key="flip_kernel", bind=URL)]
+    kernel = FILTERS[st.selectbox("kernel", list(FILTERS), index=2, key="flip_kernel", bind=IN_URL)]
     image = course_edge_image()
     st.plotly_chart(
         number_grids(
@@ -175,9 +175,9 @@ def volume() -> None:
     """An RGB volume convolved with n_c filters: per-channel parts, sum + bias, ReLU; conv vs FC weights."""
     left, right = st.columns([1, 3])
     with left:
-        filters = int(st.slider("number of filters n_c", 1, 4, 2, key="vol_filters", bind=URL))
-        which = int(st.slider("show filter", 1, filters, 1, key="vol_which", bind=URL)) - 1
-        seed = int(st.number_input("random seed", value=0, step=1, key="vol_seed", bind=URL))
+        filters = int(st.slider("number of filters n_c", 1, 4, 2, key="vol_filters", bind=IN_URL))
+        which = int(st.slider("show filter", 1, filters, 1, key="vol_which", bind=IN_URL)) - 1
+        seed = int(st.number_input("random seed", value=0, step=1, key="vol_seed", bind=IN_URL))
     rng = np.random.default_rng(abs(seed))
     x = rng.integers(0, 5, (6, 6, 3)).astype(float)
     w = rng.integers(-1, 2, (3, 3, 3, filters)).astype(float)
@@ -196,12 +196,12 @@ def volume() -> None:
     st.subheader("Why convolutions: parameters of the same mapping")
     cols = st.columns(5)
     n, c_in = (
-        int(cols[0].number_input("n", value=32, step=1, key="why_n", bind=URL)),
-        int(cols[1].number_input("n_c_prev", value=3, step=1, key="why_c", bind=URL)),
+        int(cols[0].number_input("n", value=32, step=1, key="why_n", bind=IN_URL)),
+        int(cols[1].number_input("n_c_prev", value=3, step=1, key="why_c", bind=IN_URL)),
     )
     f, c_out = (
-        int(cols[2].number_input("f", value=5, step=1, key="why_f", bind=URL)),
-        int(cols[3].number_input("filters n_c", value=6, step=1, key="why_k", bind=URL)),
+        int(cols[2].number_input("f", value=5, step=1, key="why_f", bind=IN_URL)),
+        int(cols[3].number_input("filters n_c", value=6, step=1, key="why_k", bind=IN_URL)),
     )
     try:
         n_out = conv_output_shape((n, n), f, c_out)[0]
@@ -221,9 +221,9 @@ def volume() -> None:
 def pooling() -> None:
     """Max and average pooling on the course's 4x4 example, animated the same way."""
     cols = st.columns(3)
-    mode = cols[0].radio("pooling", ("max", "average"), horizontal=True, key="pool_mode", bind=URL)
-    f = int(cols[1].number_input("f", value=2, step=1, key="pool_f", bind=URL))
-    s = int(cols[2].number_input("s", value=2, step=1, key="pool_s", bind=URL))
+    mode = cols[0].radio("pooling", ("max", "average"), horizontal=True, key="pool_mode", bind=IN_URL)
+    f = int(cols[1].number_input("f", value=2, step=1, key="pool_f", bind=IN_URL))
+    s = int(cols[2].number_input("s", value=2, step=1, key="pool_s", bind=IN_URL))
     try:
         result = slide(POOL_EXAMPLE, f, stride=s, operation=mode)
     except CNNLabError as err:
@@ -239,13 +239,13 @@ def pooling() -> None:
 @st.fragment
 def other_dimensions() -> None:
     """1-D and 3-D convolutions: the same floor rule on every spatial axis."""
-    dims = st.radio("data", ("1-D (signal)", "3-D (CT volume)"), horizontal=True, key="nd_dims", bind=URL)
+    dims = st.radio("data", ("1-D (signal)", "3-D (CT volume)"), horizontal=True, key="nd_dims", bind=IN_URL)
     axes = 1 if dims.startswith("1") else 3
     cols = st.columns(4)
-    n = int(cols[0].number_input("input size n", value=14, step=1, key="nd_n", bind=URL))
-    f = int(cols[1].number_input("filter f", value=5, step=1, key="nd_f", bind=URL))
-    first = int(cols[2].number_input("filters, layer 1", value=16, step=1, key="nd_k1", bind=URL))
-    second = int(cols[3].number_input("filters, layer 2", value=32, step=1, key="nd_k2", bind=URL))
+    n = int(cols[0].number_input("input size n", value=14, step=1, key="nd_n", bind=IN_URL))
+    f = int(cols[1].number_input("filter f", value=5, step=1, key="nd_f", bind=IN_URL))
+    first = int(cols[2].number_input("filters, layer 1", value=16, step=1, key="nd_k1", bind=IN_URL))
+    second = int(cols[3].number_input("filters, layer 2", value=32, step=1, key="nd_k2", bind=IN_URL))
     try:
         shape_1 = conv_output_shape((n,) * axes, f, first)
         shape_2 = conv_output_shape(shape_1[:-1], f, second)

@@ -1,10 +1,16 @@
-"""Small UI pieces every page uses: the page header and the way errors are shown."""
+"""Small UI pieces every page uses: the page header, the tabs of a page and the way errors are shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import streamlit as st
 
+from app_support.shared.url import IN_URL
 from cnn_core.errors import CNNLabError
+
+#: a page's sections in tab order: (tab title, function that draws the tab)
+Sections = Sequence[tuple[str, Callable[[], None]]]
 
 
 def page_header(title: str, idea: str, latex: str | None = None) -> None:
@@ -13,6 +19,18 @@ def page_header(title: str, idea: str, latex: str | None = None) -> None:
     st.markdown(idea)
     if latex:
         st.latex(latex)
+
+
+def run_tabs(sections: Sections, key: str) -> None:
+    """One tab per section; only the open tab's function runs, and the open tab is in the URL (``?key=``).
+
+    A hidden tab therefore never builds a model or a figure, and a shared link opens on the same tab.
+    """
+    tabs = st.tabs([title for title, _ in sections], key=key, on_change="rerun", bind=IN_URL)
+    for tab, (_, section) in zip(tabs, sections, strict=True):
+        if tab.open:
+            with tab:
+                section()
 
 
 def show_error(err: CNNLabError) -> None:
