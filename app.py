@@ -3,7 +3,9 @@
 import streamlit as st
 
 from app_support.shared.catalogue import CATALOGUE, PAGE_DIR, script_path
+from cnn_core.runtime import quiet_tensorflow
 
+quiet_tensorflow()  # before any page imports TensorFlow: keeps its start-up lines out of the server log
 st.set_page_config(page_title="CNN Lab", page_icon="🧠", layout="wide")
 
 home = st.Page(f"{PAGE_DIR}/home.py", title="Home", icon="🏠", default=True)

@@ -1,11 +1,11 @@
 """Architectures: how the classic CNNs are built and where their parameters and computation go."""
 
-import streamlit as st
-
 from app_support.architectures import calculators
 from app_support.architectures import sections as views
-from app_support.shared.ui import page_header
+from app_support.shared.ui import page_header, run_tabs
+from app_support.shared.url import rename_legacy_params
 
+rename_legacy_params(views.LEGACY_PARAMS)
 page_header(
     "Architectures",
     "The classic networks of the course (LeNet-5, AlexNet, VGG, ResNet, Inception) stack the same few "
@@ -15,19 +15,15 @@ page_header(
     r"\text{multiply-adds} = n_H^{[l]}\, n_W^{[l]}\, n_C^{[l]} \cdot f \cdot f \cdot n_C^{[l-1]}",
 )
 
-sections = {
-    "Explore a model": views.explore,
-    "Residual & Inception blocks": views.blocks,
-    "1x1 bottleneck": calculators.bottleneck,
-    "Why convolutions": calculators.why_convolutions,
-    "Build your own": calculators.build_your_own,
-    "Open your own model": views.upload,
-    "Compare": views.compare,
-}
-# only the open tab runs (and it is named in the URL), so a hidden tab never builds a model
-for tab, section in zip(
-    st.tabs(list(sections), key="tab", bind="query-params"), sections.values(), strict=True
-):
-    if tab.open:
-        with tab:
-            section()
+run_tabs(
+    [
+        ("Explore a model", views.explore),
+        ("Residual & Inception blocks", views.blocks),
+        ("1x1 bottleneck", calculators.bottleneck),
+        ("Why convolutions", calculators.why_convolutions),
+        ("Build your own", calculators.build_your_own),
+        ("Open your own model", views.upload),
+        ("Compare", views.compare),
+    ],
+    key="arch_tab",
+)

@@ -2,7 +2,9 @@
 
 from app_support.convolution import sections as views
 from app_support.shared.ui import page_header, run_tabs
+from app_support.shared.url import rename_legacy_params
 
+rename_legacy_params(views.LEGACY_PARAMS)
 page_header(
     "Convolution",
     "A convolutional layer slides small filters over its input and, at every position, sums the element-wise "

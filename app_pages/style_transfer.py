@@ -1,9 +1,8 @@
 """Neural style transfer: the course's optimisation of J(G) live, and two feed-forward networks."""
 
-import streamlit as st
+from functools import partial
 
-from app_support.shared.image_picker import image_picker
-from app_support.shared.ui import page_header
+from app_support.shared.ui import page_header, run_tabs
 from app_support.style_transfer import fast as fast_views
 from app_support.style_transfer import sections as views
 
@@ -18,26 +17,11 @@ page_header(
     r" \sum_{k,k'} \big(G^{[l](S)}_{kk'} - G^{[l](G)}_{kk'}\big)^2",
 )
 
-content_column, style_column = st.columns(2)
-with content_column:
-    content = views.checked(
-        image_picker("st_content", camera=True, default_sample="chelsea", label="Content image C"),
-        "content image",
-    )
-with style_column:
-    style = views.checked(
-        image_picker("st_style", camera=True, default_sample="flower", label="Style image S"), "style image"
-    )
-
-st.caption(
-    "Features: EfficientNet-Lite0 (ImageNet). No VGG weights can be had offline, and non-VGG networks give "
-    "noisier results: the softmax smoothing of Wang, Li & Vasconcelos (CVPR 2021) and total variation fix "
-    "most of it."
+pictures = views.inputs()
+run_tabs(
+    [
+        ("Optimisation (Gatys)", partial(views.gatys_panel, pictures)),
+        ("Fast methods", partial(fast_views.fast_panel, pictures)),
+    ],
+    key="st_tab",
 )
-tabs = st.tabs(["Optimisation (Gatys)", "Fast methods"], key="st_tab", on_change="rerun", bind="query-params")
-with tabs[0]:
-    if tabs[0].open:
-        views.gatys_panel(content, style)
-with tabs[1]:
-    if tabs[1].open:
-        fast_views.fast_panel(content, style)

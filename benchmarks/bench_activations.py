@@ -1,7 +1,7 @@
 """Activations page figures: classify one photo, every feature map of one photo, a top-patch search over
 50 images, Grad-CAM, and the receptive-field table (analytic and gradient check) of ResNet-50.
 
-Run: ``.venv/bin/python benchmarks/bench_activations.py [--repeats 5]``. Prints figures; asserts nothing.
+Run: ``.venv/bin/python -m benchmarks.bench_activations [--repeats 5]``. Prints figures; asserts nothing.
 Times are the median of ``--repeats`` calls after one warm-up call.
 """
 
@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
-from timing import median_ms
+
+from benchmarks.timing import median_ms
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def main() -> None:

@@ -1,18 +1,16 @@
 """Architecture explorer figures: build + table time per model (first and cached), drawing, page rerun.
 
-Run: .venv/bin/python benchmarks/bench_architectures.py   (prints figures; asserts nothing)
+Run: .venv/bin/python -m benchmarks.bench_architectures   (prints figures; asserts nothing)
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" warnings of cache use outside the app
 

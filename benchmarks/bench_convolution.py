@@ -1,6 +1,6 @@
 """Convolution page figures: app start-up to first paint, one page rerun, numpy vs TensorFlow conv.
 
-Run: .venv/bin/python benchmarks/bench_convolution.py   (prints figures; asserts nothing)
+Run: .venv/bin/python -m benchmarks.bench_convolution   (prints figures; asserts nothing)
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-from timing import median_ms
+
+from benchmarks.timing import median_ms
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
@@ -54,10 +54,12 @@ def startup_to_first_paint() -> float:
 
 
 def page_rerun_ms() -> float:
-    """Server time of one Convolution-page run after a slider change (AppTest, in process)."""
+    """Server time of one Convolution-page run (Animation tab open) after a slider change (AppTest)."""
     from streamlit.testing.v1 import AppTest
 
-    app = AppTest.from_file(str(ROOT / "app_pages/convolution.py"), default_timeout=60).run()
+    app = AppTest.from_file(str(ROOT / "app_pages/convolution.py"), default_timeout=60)
+    app.query_params["conv_tab"] = "Animation"
+    app.run()
     sizes = itertools.cycle(range(3, 11))
 
     def change_slider() -> None:

@@ -1,6 +1,6 @@
 """YOLOv3-tiny speed and memory: our Keras model vs OpenCV DNN on the same weights, end to end, and the page.
 
-Run: ``.venv/bin/python benchmarks/bench_detection.py [--repeats 15]``. Prints figures; asserts nothing.
+Run: ``.venv/bin/python -m benchmarks.bench_detection [--repeats 15]``. Prints figures; asserts nothing.
 Network times are the median of ``--repeats`` calls after two warm-up calls, on the same 416x416 blob.
 """
 
@@ -9,16 +9,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from timing import peak_rss_mib, timings_ms
+from benchmarks.timing import peak_rss_mib, timings_ms
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
 def median_and_min_ms(call: Callable[[], object], repeats: int) -> tuple[float, float]:

@@ -1,22 +1,21 @@
 """Faces page figures: detection, alignment and embedding per 1-MP photo, a verification pair end to
 end, and the mtcnn package's own ``detect_faces`` on the same photos, in one run.
 
-Run: .venv/bin/python benchmarks/bench_faces.py   (prints figures; asserts nothing)
+Run: .venv/bin/python -m benchmarks.bench_faces   (prints figures; asserts nothing)
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 
 import cv2
 import numpy as np
-from timing import median_ms
+
+from benchmarks.timing import median_ms
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 REPEATS = 5

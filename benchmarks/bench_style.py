@@ -2,7 +2,7 @@
 milliseconds per image at 384 px (our Keras rebuilds and, for reference, onnxruntime on the original
 files), and the process's peak memory after each stage.
 
-Run: ``.venv/bin/python benchmarks/bench_style.py [--steps 10] [--repeats 5]``. Prints figures; asserts
+Run: ``.venv/bin/python -m benchmarks.bench_style [--steps 10] [--repeats 5]``. Prints figures; asserts
 nothing. Gatys times exclude the first report of ``--steps`` steps (it traces the tf.function); fast
 times are the median of ``--repeats`` calls after one warm-up call.
 """
@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
-from pathlib import Path
 
-from timing import median_ms, peak_rss_mib
+from benchmarks.timing import median_ms, peak_rss_mib
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def gatys_seconds_per_step(backbone, content, style, size: int, optimizer: str, steps: int) -> float:

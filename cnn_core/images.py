@@ -4,7 +4,8 @@
 oversized files with an ``ImageError``, applies the EXIF orientation, converts every Pillow mode
 (L, LA, P, RGBA, CMYK, I;16, I, F …) to RGB uint8 (transparency composited over white), and shrinks
 large photos so their longest side is at most ``max_side``. Sample images come from packages that ship
-them (scikit-image, scikit-learn, matplotlib), so nothing is downloaded.
+them (scikit-image, scikit-learn, matplotlib), so nothing is downloaded. ``check_rgb`` is the one check,
+used by every topic, that an array handed in is such an image.
 """
 
 from __future__ import annotations
@@ -45,9 +46,10 @@ def _open(data: bytes) -> Image.Image:
         )
     if width < 1 or height < 1:
         raise ImageError(f"the image has no pixels ({width}x{height})")
-    if getattr(image, "is_animated", False) and image.format not in _STILL_MULTIFRAME_FORMATS:
+    frames = getattr(image, "n_frames", 1)
+    if frames > 1 and image.format not in _STILL_MULTIFRAME_FORMATS:
         raise ImageError(
-            f"the image is animated ({image.n_frames} frames); upload a still image "
+            f"the image is animated ({frames} frames); upload a still image "
             "(for example one frame saved as PNG)"
         )
     return image
@@ -130,6 +132,32 @@ def to_gray(rgb: np.ndarray) -> np.ndarray:
     """
     weights = np.array([0.299, 0.587, 0.114])
     return np.round(rgb.astype(np.float64) @ weights / 255.0, 12)
+
+
+def check_rgb(
+    image: np.ndarray, name: str = "image", *, min_side: int = 1, purpose: str = "this step"
+) -> np.ndarray:
+    """Return ``image`` when it is an (H, W, 3) uint8 RGB array with both sides ≥ ``min_side``, else raise
+    ImageError; ``purpose`` names what needs the size ("detection").
+
+    >>> check_rgb(np.zeros((20, 40), np.uint8), "content")
+    Traceback (most recent call last):
+    ...
+    cnn_core.errors.ImageError: content must be (H, W, 3) uint8 RGB, got shape (20, 40) uint8
+    >>> check_rgb(np.zeros((20, 40, 3), np.uint8), min_side=32, purpose="detection")
+    Traceback (most recent call last):
+    ...
+    cnn_core.errors.ImageError: the image is 40x20 pixels; detection needs at least 32x32
+    """
+    image = np.asarray(image)
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ImageError(f"{name} must be (H, W, 3) uint8 RGB, got shape {image.shape} {image.dtype}")
+    height, width = image.shape[:2]
+    if min(height, width) < min_side:
+        raise ImageError(
+            f"the {name} is {width}x{height} pixels; {purpose} needs at least {min_side}x{min_side}"
+        )
+    return image
 
 
 def _skimage(name: str) -> Callable[[], np.ndarray]:

@@ -10,11 +10,6 @@ sha256, which go into assets/README.md and cnn_core/weights.py. About 1.5 minute
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from cnn_core.weights import sha256_of
 from cnn_core.zoo.lenet5_mnist import OUTPUT_FILE, build_lenet5_mnist, mnist_split, save_weights
 

@@ -15,3 +15,12 @@ def run_page(script: str, timeout_s: float, **query: str) -> AppTest:
     for name, value in query.items():
         at.query_params[name] = value
     return at.run()
+
+
+def url_param(widget) -> str:
+    """The query parameter a widget bound with ``bind=IN_URL`` mirrors its value in ("" when unbound).
+
+    AppTest has no browser: the browser writes a changed value into the address bar, so a page test checks
+    the binding, and the browser tests check the address bar.
+    """
+    return widget.proto.query_param_key

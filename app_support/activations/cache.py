@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from app_support.shared.image_picker import fingerprint
-from cnn_core.activations.classify import check_rgb, classifier_input, top_k
+from cnn_core.activations.classify import classifier_input, top_k
 from cnn_core.activations.digits import digit_field, lenet_input
 from cnn_core.activations.feature_maps import (
     feature_model,
@@ -19,7 +19,7 @@ from cnn_core.activations.feature_maps import (
     top_patches,
 )
 from cnn_core.activations.receptive_field import LayerRF, clip_window, receptive_fields
-from cnn_core.images import SAMPLE_NAMES, sample_image
+from cnn_core.images import SAMPLE_NAMES, check_rgb, sample_image
 
 #: MNIST test digits offered as LeNet inputs and searched for top patches
 DIGIT_SET_SIZE = 500
@@ -31,6 +31,7 @@ class PageModel:
 
     key: str
     title: str
+    digits: bool  # reads handwritten digits (drawn, from MNIST or a photo), else ImageNet photos
     labels: tuple[str, ...] | None  # None: ImageNet
     to_input: Callable[[np.ndarray], np.ndarray]  # (H, W, 3) uint8 → model input (h, w, c) float32
     default_layer: str
@@ -42,17 +43,27 @@ def _lenet_to_input(image: np.ndarray) -> np.ndarray:
 
 
 MODELS = {
-    "efficientnet-lite0": PageModel(
-        "efficientnet-lite0",
-        "EfficientNet-Lite0 (ImageNet photos)",
-        None,
-        classifier_input,
-        "block2b_add",
-        "top_activation",
-    ),
-    "lenet5-mnist": PageModel(
-        "lenet5-mnist", "LeNet-5 (handwritten digits)", tuple("0123456789"), _lenet_to_input, "conv1", "conv2"
-    ),
+    model.key: model
+    for model in (
+        PageModel(
+            key="efficientnet-lite0",
+            title="EfficientNet-Lite0 (ImageNet photos)",
+            digits=False,
+            labels=None,
+            to_input=classifier_input,
+            default_layer="block2b_add",
+            cam_layer="top_activation",
+        ),
+        PageModel(
+            key="lenet5-mnist",
+            title="LeNet-5 (handwritten digits)",
+            digits=True,
+            labels=tuple("0123456789"),
+            to_input=_lenet_to_input,
+            default_layer="conv1",
+            cam_layer="conv2",
+        ),
+    )
 }
 
 
@@ -80,6 +91,12 @@ def _features(key: str, layer: str):
 @st.cache_data(show_spinner=False, max_entries=4)
 def layer_names(key: str) -> list[str]:
     return map_layers(network(key))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def channels_of(key: str, layer: str) -> int:
+    """How many feature maps ``layer`` of network ``key`` outputs."""
+    return int(network(key).get_layer(layer).output.shape[-1])
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -113,7 +130,7 @@ def filters_of(key: str) -> np.ndarray:
 def image_set(key: str) -> tuple[np.ndarray, list[str]]:
     """The inputs searched for top patches (N, h, w, c) and their names: the sample photos for Lite0,
     held-out MNIST digits for LeNet."""
-    if key == "efficientnet-lite0":
+    if not MODELS[key].digits:
         return np.stack([classifier_input(sample_image(n)) for n in SAMPLE_NAMES]), list(SAMPLE_NAMES)
     from cnn_core.zoo.lenet5_mnist import mnist_split
 

@@ -95,6 +95,17 @@ def channel_figure(values: np.ndarray, unit: tuple[int, int], low: float, high: 
     return fig
 
 
+def zoom_for(picture: np.ndarray, side: int) -> int:
+    """The whole factor enlarging ``picture`` (h, w, c) to about ``side`` pixels high: max(1, ⌊side/h⌋)."""
+    return max(1, side // picture.shape[0])
+
+
+def zoomed(picture: np.ndarray, side: int) -> np.ndarray:
+    """Enlarge an (h, w, c) picture by ``zoom_for(picture, side)`` (nearest neighbour)."""
+    zoom = zoom_for(picture, side)
+    return np.kron(picture, np.ones((zoom, zoom, 1), picture.dtype))
+
+
 def draw_window(picture: np.ndarray, window: tuple[int, int, int, int], zoom: int) -> np.ndarray:
     """The (H, W, 3) picture enlarged ``zoom`` times (nearest) with the receptive field drawn as a red
     box (inclusive pixel window; the parts outside the image are cut off at its border)."""

@@ -1,5 +1,6 @@
-"""Sections of the activations page: input, prediction, feature maps with a clickable unit and its receptive
-field, top patches, Grad-CAM, layer-1 filters and the receptive-field table of every zoo model."""
+"""Sections of the activations page, one per tab, each drawn from the ``ChosenInput`` above the tabs:
+feature maps with a clickable unit and its receptive field, top patches, Grad-CAM, layer-1 filters and the
+receptive-field table of every zoo model."""
 
 from __future__ import annotations
 
@@ -8,87 +9,47 @@ import pandas as pd
 import streamlit as st
 
 from app_support.activations import cache as models
-from app_support.activations.plots import GAP, channel_figure, draw_window, grid_figure, rf_chart
-from app_support.shared.image_picker import fingerprint, image_picker
-from cnn_core.activations.feature_maps import grid_unit, heat_overlay, normalise_maps, tile_maps
+from app_support.activations.inputs import ChosenInput
+from app_support.activations.plots import (
+    GAP,
+    channel_figure,
+    draw_window,
+    grid_figure,
+    rf_chart,
+    zoom_for,
+    zoomed,
+)
+from app_support.shared.url import IN_URL
+from cnn_core.activations.feature_maps import GRADCAM_SIDE, grid_unit, heat_overlay, normalise_maps, tile_maps
 from cnn_core.activations.receptive_field import clip_window
 from cnn_core.images import encode_png
 
+#: feature maps shown at once in the grid (a layer with more channels is paged by the chosen channel)
 MAX_GRID_CHANNELS = 64
-#: the user's own inputs kept for the top-patch search (per session)
-MAX_OWN_INPUTS = 40
-
-
-def zoomed(picture: np.ndarray, side: int) -> np.ndarray:
-    """Enlarge an (h, w, 3) picture by a whole factor (nearest) so its height is about ``side``."""
-    zoom = max(1, side // picture.shape[0])
-    return np.kron(picture, np.ones((zoom, zoom, 1), picture.dtype))
-
-
-def pick_digit() -> np.ndarray | None:
-    """A digit for LeNet: drawn on the canvas, an MNIST test digit, or a photo/upload."""
-    source = st.radio(
-        "Digit",
-        ["Draw", "MNIST test digit", "Photo or upload"],
-        horizontal=True,
-        key="act_digit_source",
-        bind="query-params",
-    )
-    if source == "Draw":
-        from streamlit_drawable_canvas import st_canvas
-
-        st.caption("Draw one digit, large, in the middle of the square.")
-        canvas = st_canvas(
-            stroke_width=22,
-            stroke_color="#ffffff",
-            background_color="#000000",
-            height=280,
-            width=280,
-            drawing_mode="freedraw",
-            return_image_data=True,
-            key="act_canvas",
-        )
-        pixels = canvas.image_data
-        if pixels is None or pixels[..., :3].max() == 0:
-            return None
-        return np.ascontiguousarray(pixels[..., :3].astype(np.uint8))
-    if source == "MNIST test digit":
-        inputs, names = models.image_set("lenet5-mnist")
-        index = st.number_input("Test digit", 0, len(names) - 1, 0, key="act_digit", bind="query-params")
-        st.caption(names[index])
-        return models.shown(inputs[index])
-    return image_picker("act_photo", camera=True, default_sample="camera")
-
-
-def remember(key: str, x: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Keep the user's own inputs of this session (not those already in the image set) for the
-    top-patch search; return them."""
-    own = st.session_state.setdefault(f"act_own_{key}", {})
-    tag = fingerprint(x)
-    if tag not in models.set_fingerprints(key):
-        own.setdefault(tag, x)
-    while len(own) > MAX_OWN_INPUTS:
-        own.pop(next(iter(own)))
-    return tuple(own.values())
-
-
-def prediction(model: models.PageModel, x: np.ndarray) -> list[dict]:
-    top5 = models.predict(model.key, x)
-    st.markdown(f"Prediction: **{top5[0]['label']}** (p = {top5[0]['score']:.2f})")
-    table = pd.DataFrame(top5).rename(columns={"label": "class", "score": "probability"})
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            "probability": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0)
-        },
-    )
-    return top5
+#: the receptive-field drawing is as large as the Grad-CAM overlay, so the two can be compared
+FIELD_SIDE = GRADCAM_SIDE
+#: heights (pixels) of a top patch and of a layer-1 filter
+PATCH_SIDE, FILTER_SIDE = 128, 48
+#: the zoo model whose receptive fields the table opens on
+RF_DEFAULT_MODEL = "vgg16"
 
 
 def _clamp(key: str, maximum: int) -> None:
+    """Lower the remembered value of control ``key`` to ``maximum`` (a new layer may have fewer units)."""
     if st.session_state.get(key, 0) > maximum:
         st.session_state[key] = maximum
+
+
+def _layer_control(model: models.PageModel) -> str:
+    """The layer whose units the Feature maps and Top patches tabs show (one control, in the URL)."""
+    names = models.layer_names(model.key)
+    return st.selectbox("Layer", names, index=names.index(model.default_layer), key="act_layer", bind=IN_URL)
+
+
+def _channel_control(channels: int) -> int:
+    """The channel of the chosen layer (0 … channels − 1), in the URL."""
+    _clamp("act_channel", channels - 1)
+    return int(st.number_input("Channel", 0, channels - 1, 0, key="act_channel", bind=IN_URL))
 
 
 def _clicked_point() -> tuple[int, int] | None:
@@ -114,12 +75,13 @@ def _on_map_click() -> None:
         st.session_state["act_row"], st.session_state["act_col"] = point
 
 
-def feature_maps(model: models.PageModel, x: np.ndarray) -> None:
+def feature_maps(chosen: ChosenInput) -> None:
     """Layer → grid of maps (click one) → that map enlarged (click a unit) → its receptive field drawn."""
-    names = models.layer_names(model.key)
-    layer = st.selectbox(
-        "Layer", names, index=names.index(model.default_layer), key="act_layer", bind="query-params"
-    )
+    model, x = chosen.model, chosen.x
+    if x is None:
+        st.info("Pick, upload or draw an image above to see its feature maps.")
+        return
+    layer = _layer_control(model)
     maps = models.maps_of(model.key, x, layer)
     h, w, channels = maps.shape
     rf = models.rf_by_layer(model.key)[layer]
@@ -127,13 +89,14 @@ def feature_maps(model: models.PageModel, x: np.ndarray) -> None:
         f"{layer}: {h}×{w}×{channels}; each unit sees r = {rf.rows.r} input pixels, "
         f"neighbours are j = {rf.rows.j} pixels apart."
     )
-    shared = st.checkbox("One colour scale for all maps", value=True, key="act_shared", bind="query-params")
-    for key, top in (("act_channel", channels - 1), ("act_row", h - 1), ("act_col", w - 1)):
+    shared = st.checkbox("One colour scale for all maps", value=True, key="act_shared", bind=IN_URL)
+    for key, top in (("act_row", h - 1), ("act_col", w - 1)):
         _clamp(key, top)
     channel_box, row_box, col_box = st.columns(3)
-    channel = channel_box.number_input("Channel", 0, channels - 1, 0, key="act_channel", bind="query-params")
-    row = row_box.number_input("Unit row", 0, h - 1, h // 2, key="act_row", bind="query-params")
-    col = col_box.number_input("Unit column", 0, w - 1, w // 2, key="act_col", bind="query-params")
+    with channel_box:
+        channel = _channel_control(channels)
+    row = row_box.number_input("Unit row", 0, h - 1, h // 2, key="act_row", bind=IN_URL)
+    col = col_box.number_input("Unit column", 0, w - 1, w // 2, key="act_col", bind=IN_URL)
     first = min(channel // MAX_GRID_CHANNELS * MAX_GRID_CHANNELS, channels - 1)
     shown = maps[..., first : first + MAX_GRID_CHANNELS]
     columns = int(np.ceil(np.sqrt(shown.shape[-1] * 1.5)))
@@ -166,10 +129,10 @@ def feature_maps(model: models.PageModel, x: np.ndarray) -> None:
     picture = models.shown(x)
     window = rf.window(row, col)
     visible = clip_window(window, *picture.shape[:2])
-    zoom = max(1, 448 // picture.shape[0])
+    zoom = zoom_for(picture, FIELD_SIDE)
     st.image(
         draw_window(picture, visible, zoom),
-        width=min(448, picture.shape[1] * zoom),
+        width=min(FIELD_SIDE, picture.shape[1] * zoom),
         caption=(
             f"Receptive field of unit ({row}, {col}) of channel {channel}: input rows "
             f"{window[0]}…{window[2]}, columns {window[1]}…{window[3]} (r = {rf.rows.r}; the network saw "
@@ -178,13 +141,16 @@ def feature_maps(model: models.PageModel, x: np.ndarray) -> None:
     )
 
 
-def strongest_patches(model: models.PageModel, own: tuple[np.ndarray, ...]) -> None:
-    """The course's "nine patches": where the chosen channel fires most across the image set."""
-    layer, channel = (
-        st.session_state.get("act_layer", model.default_layer),
-        st.session_state.get("act_channel", 0),
-    )
-    patches, names = models.strongest(model.key, layer, int(channel), own)
+def strongest_patches(chosen: ChosenInput) -> None:
+    """The course's "nine patches": where the chosen channel fires most across the image set (and the
+    visitor's own pictures, while one is picked)."""
+    model = chosen.model
+    layer_box, channel_box = st.columns(2)
+    with layer_box:
+        layer = _layer_control(model)
+    with channel_box:
+        channel = _channel_control(models.channels_of(model.key, layer))
+    patches, names = models.strongest(model.key, layer, channel, chosen.own)
     st.markdown(
         f"**{layer}, channel {channel}**: the 9 strongest units across {len(names)} images, each cut "
         "at its receptive field (grey beyond the image's border)."
@@ -192,32 +158,44 @@ def strongest_patches(model: models.PageModel, own: tuple[np.ndarray, ...]) -> N
     for start in range(0, len(patches), 3):  # the course's 3 x 3 grid of patches
         for column, patch in zip(st.columns(3), patches[start : start + 3], strict=False):
             column.image(
-                zoomed(patch.pixels, 128),
+                zoomed(patch.pixels, PATCH_SIDE),
                 caption=f"{names[patch.image]} · ({patch.row}, {patch.col}) · {patch.activation:.3g}",
             )
 
 
-def gradcam(model: models.PageModel, x: np.ndarray, top5: list[dict]) -> None:
-    options = {f"{p['label']} ({p['score']:.2f})": p["index"] for p in top5}
-    choice = st.selectbox("Class", list(options), key="act_cam_class")
+def gradcam(chosen: ChosenInput) -> None:
+    """Where the network looks for one of its top-5 classes: the Grad-CAM map over the input."""
+    model, x = chosen.model, chosen.x
+    if x is None:
+        st.info("Pick an image above to see where the network looks.")
+        return
+    st.markdown(
+        "Grad-CAM weighs each map $A^k$ of the last convolutional layer by the mean gradient of the "
+        "class score, $\\alpha_k = \\frac{1}{Z}\\sum_{ij} \\partial y^c / \\partial A^k_{ij}$, and "
+        "shows $\\mathrm{ReLU}(\\sum_k \\alpha_k A^k)$ (Selvaraju et al., 2017)."
+    )
+    options = {f"{p['label']} ({p['score']:.2f})": p["index"] for p in chosen.top5}
+    choice = st.selectbox("Class", list(options), key="act_cam_class", bind=IN_URL)
     heat = models.cam_of(model.key, x, model.cam_layer, options[choice])
     overlay = heat_overlay(models.shown(x), heat)
     st.image(
-        zoomed(overlay, 448),
+        zoomed(overlay, GRADCAM_SIDE),
         caption=f"Grad-CAM of '{choice}' at layer {model.cam_layer} ({heat.shape[0]}×{heat.shape[1]} map)",
     )
     st.download_button("Download Grad-CAM PNG", encode_png(overlay), "grad_cam.png", "image/png")
 
 
-def first_filters(model: models.PageModel) -> None:
-    filters = models.filters_of(model.key)  # (N, k, k, C)
+def first_filters(chosen: ChosenInput) -> None:
+    """Every first-layer kernel of the chosen network as a small picture."""
+    st.markdown("Layer 1 learns edges and colours: each filter below is one first-layer kernel.")
+    filters = models.filters_of(chosen.model.key)  # (N, k, k, C)
     st.markdown(
         f"{len(filters)} filters of {filters.shape[1]}×{filters.shape[2]}×{filters.shape[3]}; grey is "
         "zero weight, bright is positive, dark is negative (colour: the weights per RGB channel)."
     )
     columns = st.columns(min(len(filters), 16))
     for i, kernel in enumerate(filters):
-        big = zoomed(kernel, 48)
+        big = zoomed(kernel, FILTER_SIDE)
         columns[i % len(columns)].image(big if big.shape[-1] == 3 else big[..., 0], caption=str(i))
 
 
@@ -225,12 +203,17 @@ def rf_table() -> None:
     """Receptive field, jump and start per layer for any zoo model, with the chart and a CSV download."""
     from cnn_core.zoo import ZOO
 
+    st.markdown(
+        "Receptive field r, jump j (distance between neighbouring units, in input pixels) and start "
+        "(centre of the first unit) of every layer of a zoo model, by the recurrences above "
+        "(Araujo et al., Distill 2019); where paths merge, the union of their fields."
+    )
     name = st.selectbox(
         "Zoo model",
         list(ZOO),
-        index=list(ZOO).index("vgg16"),
+        index=list(ZOO).index(RF_DEFAULT_MODEL),
         key="act_rf_model",
-        bind="query-params",
+        bind=IN_URL,
     )
     table = models.zoo_rf_table(name)
     st.caption(f"{ZOO[name].title} · {ZOO[name].reference}")

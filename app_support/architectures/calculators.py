@@ -6,10 +6,11 @@ import streamlit as st
 
 from app_support.architectures.cache import custom_summary
 from app_support.architectures.plots import bottleneck_figure
-from app_support.architectures.sections import guarded, human, layer_table, totals
-from app_support.shared.ui import show_error
-from app_support.shared.url import query_int, share_in_url
-from cnn_core.conv.costs import bottleneck_cost, conv_vs_dense
+from app_support.architectures.tables import guarded, human, layer_table, totals
+from app_support.shared import why_convolutions as shared
+from app_support.shared.ui import number_row, show_error
+from app_support.shared.url import IN_URL
+from cnn_core.conv.costs import bottleneck_cost
 from cnn_core.errors import CNNLabError
 from cnn_core.zoo.custom import KINDS, LayerSpec, layer_shapes
 
@@ -23,30 +24,23 @@ COURSE_STACK = (
     LayerSpec("fc", 84),
     LayerSpec("fc", 10),
 )
-
-
-def _numbers(labels: dict[str, int], prefix: str) -> dict[str, int]:
-    """A row of whole-number inputs, defaults from the URL (``?{prefix}{name}=...``)."""
-    columns = st.columns(len(labels))
-    return {
-        name: int(
-            column.number_input(
-                name, value=query_int(f"{prefix}{name}", default), step=1, key=f"arch_{prefix}{name}"
-            )
-        )
-        for column, (name, default) in zip(columns, labels.items(), strict=True)
-    }
+#: bottleneck_cost's arguments → (label, default: the course's 28x28x192 → 5x5 conv with 32 filters)
+BOTTLENECK_CONTROLS = {
+    "height": ("height n_H", 28),
+    "width": ("width n_W", 28),
+    "channels_in": ("channels n_C", 192),
+    "f": ("filter f", 5),
+    "filters": ("filters", 32),
+    "bottleneck": ("bottleneck channels", 16),
+}
 
 
 @st.fragment
 def bottleneck() -> None:
     """The course's 28x28x192 → 5x5 conv with 32 filters: 120 M multiplies, 12.4 M through 16 channels."""
-    values = _numbers({"H": 28, "W": 28, "C_in": 192, "f": 5, "filters": 32, "bottleneck": 16}, "b_")
-    share_in_url(**{f"b_{k}": v for k, v in values.items()})
+    values = number_row(BOTTLENECK_CONTROLS, "arch_b")
     try:
-        cost = bottleneck_cost(
-            values["H"], values["W"], values["C_in"], values["f"], values["filters"], values["bottleneck"]
-        )
+        cost = bottleneck_cost(**values)
     except CNNLabError as err:
         show_error(err)
         return
@@ -73,39 +67,27 @@ def bottleneck() -> None:
 @st.fragment
 def why_convolutions() -> None:
     """Parameters of a conv layer vs a fully connected layer between the same volumes (456 vs ~14 M)."""
-    values = _numbers({"H": 32, "W": 32, "C": 3, "f": 5, "filters": 6, "s": 1, "p": 0}, "w_")
-    share_in_url(**{f"w_{k}": v for k, v in values.items()})
-    try:
-        result = conv_vs_dense(*values.values())
-    except CNNLabError as err:
-        show_error(err)
-        return
-    shape_in, shape_out = ("x".join(map(str, shape)) for shape in (result.input_shape, result.output_shape))
-    left, middle, right = st.columns(3)
-    left.metric(f"conv {shape_in} → {shape_out}", f"{result.conv_params:,}")
-    middle.metric("fully connected, same shapes", f"{result.dense_params:,}")
-    right.metric("ratio", f"{result.ratio:,.0f}x")
-    st.markdown(
-        f"**Parameter sharing:** one {values['f']}x{values['f']}x{values['C']} filter (+ bias) per output "
-        f"channel is reused at every position. **Sparse connections:** each output reads "
-        f"{result.conv_inputs_per_output:,} inputs instead of all {result.dense_inputs_per_output:,}."
-    )
+    shared.why_convolutions("arch_w")
 
 
 def _layer_controls(index: int, default: LayerSpec) -> LayerSpec:
+    """One row of the builder: kind, filters / units, f, s, p of layer ``index`` (1-based)."""
     kind_col, size_col, f_col, s_col, p_col = st.columns([2, 1, 1, 1, 1])
     kind = kind_col.selectbox(
-        f"layer {index}", KINDS, index=KINDS.index(default.kind), key=f"arch_l{index}_kind"
+        f"layer {index}", KINDS, index=KINDS.index(default.kind), key=f"arch_l{index}_kind", bind=IN_URL
     )
     size = size_col.number_input(
         "filters / units",
         value=default.size,
         step=1,
         key=f"arch_l{index}_size",
+        bind=IN_URL,
         disabled=kind in ("maxpool", "avgpool"),
     )
     geometry = [
-        column.number_input(name, value=value, step=1, key=f"arch_l{index}_{name}", disabled=kind == "fc")
+        column.number_input(
+            name, value=value, step=1, key=f"arch_l{index}_{name}", bind=IN_URL, disabled=kind == "fc"
+        )
         for column, name, value in zip(
             (f_col, s_col, p_col), "fsp", (default.f, default.s, default.p), strict=True
         )
@@ -118,10 +100,12 @@ def build_your_own() -> None:
     """A small sequential network from controls; impossible shapes fail at once, naming the layer."""
     shape_cols = st.columns(4)
     shape = tuple(
-        int(col.number_input(name, value=value, step=1, key=f"arch_in_{name}"))
+        int(col.number_input(name, value=value, step=1, key=f"arch_in_{name}", bind=IN_URL))
         for col, name, value in zip(shape_cols[:3], ("H", "W", "C"), (32, 32, 3), strict=True)
     )
-    count = int(shape_cols[3].number_input("layers", 1, 10, len(COURSE_STACK), key="arch_layers"))
+    count = int(
+        shape_cols[3].number_input("layers", 1, 10, len(COURSE_STACK), key="arch_layers", bind=IN_URL)
+    )
     defaults = [*COURSE_STACK, *(LayerSpec("fc", 10),) * 10]
     specs = tuple(_layer_controls(i + 1, defaults[i]) for i in range(count))
     try:

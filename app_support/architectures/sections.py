@@ -2,81 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 import streamlit as st
 
 from app_support.architectures import plots
 from app_support.architectures.cache import BLOCKS, block_dot, upload_summary, zoo_summary
-from app_support.shared.ui import show_error
-from app_support.shared.url import query_choice, share_in_url
+from app_support.architectures.tables import guarded, human, layer_table, totals
+from app_support.shared.url import IN_URL
 from cnn_core.architectures.model_file import MAX_FILE_BYTES
 from cnn_core.architectures.summary import ModelSummary
-from cnn_core.errors import CNNLabError
 from cnn_core.zoo import ZOO
 
-NUMBER = st.column_config.NumberColumn(format="localized")
-COLUMNS = {
-    "params": NUMBER,
-    "trainable_params": NUMBER,
-    "macs": st.column_config.NumberColumn("multiply-adds", format="localized"),
-    "activation_bytes": st.column_config.NumberColumn("activation memory", format="bytes"),
+#: parameters of links made before the page's controls took page-prefixed keys → their names now
+LEGACY_PARAMS = {
+    "tab": "arch_tab",
+    "model": "arch_model",
+    "block": "arch_block",
+    "a": "arch_cmp_a",
+    "b": "arch_cmp_b",
+    "b_H": "arch_b_height",
+    "b_W": "arch_b_width",
+    "b_C_in": "arch_b_channels_in",
+    "b_f": "arch_b_f",
+    "b_filters": "arch_b_filters",
+    "b_bottleneck": "arch_b_bottleneck",
+    "w_H": "arch_w_height",
+    "w_W": "arch_w_width",
+    "w_C": "arch_w_channels_in",
+    "w_f": "arch_w_f",
+    "w_filters": "arch_w_filters",
+    "w_s": "arch_w_s",
+    "w_p": "arch_w_p",
 }
-
-
-def human(value: float, unit: str = "") -> str:
-    """138357544 → "138.4 M"; small numbers stay whole."""
-    for size, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:.1f} {prefix}{unit}"
-    return f"{value:,.0f} {unit}".strip()
-
-
-def guarded(work: Callable[[], ModelSummary], message: str) -> ModelSummary | None:
-    """Run ``work`` under a spinner; a CNNLabError is shown in the page and gives None."""
-    try:
-        with st.spinner(message):
-            return work()
-    except CNNLabError as err:
-        show_error(err)
-        return None
-
-
-def totals(summary: ModelSummary) -> None:
-    """Metrics: parameters (trainable / non-trainable), multiply-adds, activation memory and depth."""
-    first, second = st.columns(3), st.columns(3)
-    first[0].metric("parameters", f"{summary.total_params:,}")
-    first[1].metric("trainable", f"{summary.trainable_params:,}")
-    first[2].metric(
-        "non-trainable", f"{summary.non_trainable_params:,}", help="e.g. BatchNorm moving statistics"
-    )
-    macs = human(summary.macs) + ("" if summary.macs_complete else " +?")
-    second[0].metric("multiply-adds", macs, help=f"{summary.macs:,} per example; bias additions not counted")
-    second[1].metric(
-        "activation memory",
-        human(summary.activation_bytes, "B"),
-        help="all layer outputs of one example, float32",
-    )
-    second[2].metric("conv + FC layers", summary.depth)
-
-
-def layer_table(summary: ModelSummary, key: str) -> None:
-    """The per-layer table and its CSV download."""
-    frame = pd.DataFrame(summary.records())
-    st.dataframe(frame, column_config=COLUMNS, hide_index=True, height=380)
-    st.download_button(
-        "Download the table (CSV)",
-        frame.to_csv(index=False),
-        f"{summary.name}_layers.csv",
-        "text/csv",
-        key=f"{key}_csv",
-    )
+#: the models the page opens on: the course's LeNet-5, and a comparison of the two best-known ImageNet nets
+EXPLORE_DEFAULT, COMPARE_DEFAULTS = "lenet5", ("vgg16", "resnet50")
 
 
 def charts(summary: ModelSummary, key: str) -> None:
     """Parameters and multiply-adds per layer, the H·W vs C flow, and the FC vs conv parameter share."""
-    log_scale = st.toggle("log scale", value=True, key=f"{key}_log")
+    log_scale = st.toggle("log scale", value=True, key=f"{key}_log", bind=IN_URL)
     st.plotly_chart(plots.layer_costs_figure(summary, log_scale), key=f"{key}_costs")
     flow, share = st.columns([3, 2])
     with flow:
@@ -94,19 +58,17 @@ def everything(summary: ModelSummary, key: str) -> None:
     charts(summary, key)
 
 
-def model_picker(label: str, param: str, default: str, key: str) -> str:
-    """A select box of the zoo's models, starting from ``?{param}=`` in the URL."""
+def model_picker(label: str, default: str, key: str) -> str:
+    """A select box of the zoo's models by command-line name (so the URL reads ``?{key}=resnet50``)."""
     names = list(ZOO)
-    start = names.index(query_choice(param, names, default))
-    return st.selectbox(label, names, index=start, format_func=lambda n: ZOO[n].title, key=key)
+    return st.selectbox(label, names, index=names.index(default), key=key, bind=IN_URL)
 
 
 @st.fragment
 def explore() -> None:
     """Pick a zoo model: its totals, table and charts."""
-    name = model_picker("model", "model", "lenet5", "arch_model")
-    share_in_url(model=name)
-    st.caption(f"Reference count: {ZOO[name].reference}.")
+    name = model_picker("model", EXPLORE_DEFAULT, "arch_model")
+    st.caption(f"**{ZOO[name].title}** · reference count: {ZOO[name].reference}.")
     summary = guarded(lambda: zoo_summary(name), f"Building {ZOO[name].title}…")
     if summary is not None:
         everything(summary, "arch_explore")
@@ -116,14 +78,7 @@ def explore() -> None:
 def blocks() -> None:
     """Residual blocks and the Inception module, drawn from the blocks the builders create."""
     titles = list(BLOCKS)
-    title = st.radio(
-        "block",
-        titles,
-        index=titles.index(query_choice("block", titles, titles[1])),
-        horizontal=True,
-        key="arch_block",
-    )
-    share_in_url(block=title)
+    title = st.radio("block", titles, index=1, horizontal=True, key="arch_block", bind=IN_URL)
     st.caption(
         "Traced from the same `BottleneckSpec` / `InceptionSpec` that build ResNet-50, Plain-50 and "
         "Inception v1; arrows carry the tensor shape H x W x C. The identity block adds its input unchanged; "
@@ -171,10 +126,9 @@ def compare() -> None:
     """Two zoo models side by side."""
     left, right = st.columns(2)
     with left:
-        first = model_picker("first model", "a", "vgg16", "arch_cmp_a")
+        first = model_picker("first model", COMPARE_DEFAULTS[0], "arch_cmp_a")
     with right:
-        second = model_picker("second model", "b", "resnet50", "arch_cmp_b")
-    share_in_url(a=first, b=second)
+        second = model_picker("second model", COMPARE_DEFAULTS[1], "arch_cmp_b")
     summaries = [guarded(lambda n=n: zoo_summary(n), f"Building {ZOO[n].title}…") for n in (first, second)]
     if None in summaries:
         return

@@ -1,4 +1,5 @@
-"""The sections of the Convolution page. Each is an ``st.fragment``: its controls rerun only itself."""
+"""The sections of the Convolution page. Each is an ``st.fragment``: its controls rerun only itself, and
+every control is mirrored in the address bar, so a link reproduces exactly what the class sees."""
 
 from __future__ import annotations
 
@@ -10,18 +11,21 @@ from app_support.convolution.plots import number_grids, slide_animation
 from app_support.shared.image_picker import image_picker
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL
+from app_support.shared.why_convolutions import why_convolutions
 from cnn_core.conv.arithmetic import axis_shape, conv_output_shape, same_padding
 from cnn_core.conv.filters import FILTERS, course_edge_image, edge_response, parse_kernel, response_to_uint8
-from cnn_core.conv.parameters import conv_params, dense_params
 from cnn_core.conv.reference import convolve2d, cross_correlate2d
 from cnn_core.conv.sliding import slide
 from cnn_core.conv.volume import filter_breakdown
 from cnn_core.errors import CNNLabError
 from cnn_core.images import to_gray
 
-#: Every control is mirrored in the address bar, so a link reproduces exactly what the class sees.
+#: parameters of links made before "Why convolutions" became one shared section → their names now
+LEGACY_PARAMS = {"why_n": ("why_height", "why_width"), "why_c": "why_channels_in", "why_k": "why_filters"}
 PADDING_MODES = ("number", "valid", "same")
 SPEEDS = {"slow": 1200, "normal": 700, "fast": 300}
+#: photos for edge detection are filtered at most this large, so the filter follows the controls at once
+EDGE_PHOTO_SIDE = 640
 POOL_EXAMPLE = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 3, 2, 3], [5, 6, 1, 2]], dtype=float)
 
 
@@ -137,7 +141,7 @@ def edge_detection() -> None:
     st.caption(
         "The bright middle band of the result marks the vertical edge between the light and dark halves."
     )
-    photo = image_picker("edge_photo", camera=True, default_sample="camera", max_side=640)
+    photo = image_picker("edge_photo", camera=True, default_sample="camera", max_side=EDGE_PHOTO_SIDE)
     if photo is not None:
         response = edge_response(to_gray(photo), kernel)
         left, right = st.columns(2)
@@ -194,27 +198,7 @@ def volume() -> None:
         )
         st.caption(f"6x6x3 * {filters} filters of 3x3x3 → 4x4x{filters}.")
     st.subheader("Why convolutions: parameters of the same mapping")
-    cols = st.columns(5)
-    n, c_in = (
-        int(cols[0].number_input("n", value=32, step=1, key="why_n", bind=IN_URL)),
-        int(cols[1].number_input("n_c_prev", value=3, step=1, key="why_c", bind=IN_URL)),
-    )
-    f, c_out = (
-        int(cols[2].number_input("f", value=5, step=1, key="why_f", bind=IN_URL)),
-        int(cols[3].number_input("filters n_c", value=6, step=1, key="why_k", bind=IN_URL)),
-    )
-    try:
-        n_out = conv_output_shape((n, n), f, c_out)[0]
-        conv, dense = conv_params(f, c_in, c_out), dense_params(n * n * c_in, n_out * n_out * c_out)
-    except CNNLabError as err:
-        show_error(err)
-        return
-    cols[4].metric("output", f"{n_out}x{n_out}x{c_out}")
-    st.markdown(
-        f"Conv layer: {f}·{f}·{c_in}·{c_out} + {c_out} = **{conv:,}** parameters.  "
-        f"Fully connected {n}·{n}·{c_in} → {n_out}·{n_out}·{c_out}: **{dense:,}** parameters "
-        f"({dense / conv:,.0f}x more). Parameter sharing and sparse connections make the difference."
-    )
+    why_convolutions("why")
 
 
 @st.fragment

@@ -16,6 +16,8 @@ from cnn_core.errors import CNNLabError
 
 #: The playground's canvas is CANVAS x CANVAS units.
 CANVAS = 100
+#: The course's convention: a detection is correct when its IoU with the true box is at least this.
+CORRECT_IOU = 0.5
 
 
 def _box_sliders(name: str, default: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
@@ -43,7 +45,11 @@ def iou_playground() -> None:
             rf"\mathrm{{IoU}} = \frac{{|A \cap B|}}{{|A \cup B|}} = \frac{{{result.intersection:g}}}"
             rf"{{{result.union:g}}} = {result.iou:.3f}"
         )
-        verdict = "counts as a correct detection" if result.iou >= 0.5 else "is below the usual 0.5"
+        verdict = (
+            "counts as a correct detection"
+            if result.iou >= CORRECT_IOU
+            else f"is below the usual {CORRECT_IOU}"
+        )
         st.caption(f"By the course's convention, an IoU of {result.iou:.2f} {verdict}.")
 
 
@@ -51,7 +57,7 @@ def iou_playground() -> None:
 def anchor_kmeans(
     yolo_anchors: np.ndarray, sample_shapes: Callable[[], np.ndarray], session_shapes: np.ndarray
 ) -> None:
-    """k-means (1 − IoU) over box shapes, against YOLOv3-tiny's own anchors."""
+    """k-means (1 − IoU) over (N, 2) w, h box shapes, against YOLOv3-tiny's own (K, 2) anchors."""
     st.markdown(
         "YOLOv2/v3 chose their anchors by k-means over the training boxes' shapes with the distance "
         "d = 1 − IoU(box, anchor), so big and small boxes count alike. Here the boxes are the objects the "
@@ -63,7 +69,7 @@ def anchor_kmeans(
         horizontal=True,
         key="det_anchor_source",
     )
-    k = st.slider("Number of anchors k", 1, 9, 6, key="det_anchor_k")
+    k = st.slider("Number of anchors k", 1, 9, len(yolo_anchors), key="det_anchor_k")
     shapes = sample_shapes() if source == "sample images" else session_shapes
     try:
         clusters = kmeans_anchors(shapes, k)
@@ -76,7 +82,7 @@ def anchor_kmeans(
     st.dataframe(
         pd.DataFrame(
             {
-                "anchors": [f"k-means, k = {k}", "YOLOv3-tiny (COCO k-means, k = 6)"],
+                "anchors": [f"k-means, k = {k}", f"YOLOv3-tiny (COCO k-means, k = {len(yolo_anchors)})"],
                 "mean IoU of each box with its best anchor": [
                     round(clusters.mean_iou, 3),
                     round(mean_best_iou(shapes, yolo_anchors), 3),

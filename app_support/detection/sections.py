@@ -1,4 +1,5 @@
-"""The detection page's controls and result: annotated photo, table, downloads and stage timings."""
+"""The detection page above its tabs (photo, controls, annotated result, table, downloads, stage timings)
+and the anchor tab, which reads the box shapes this session has detected."""
 
 from __future__ import annotations
 
@@ -10,11 +11,31 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_support.detection import demos
+from app_support.detection.cache import detector, network_pass, sample_shapes
+from app_support.detection.steps import Stage
+from app_support.shared.image_picker import fingerprint, image_picker
+from app_support.shared.ui import show_error
+from app_support.shared.url import IN_URL
 from cnn_core.detection.annotate import draw_detections
-from cnn_core.detection.pipeline import NetworkPass, Selection, no_objects_message, payload, stage_ms
+from cnn_core.detection.pipeline import (
+    DEFAULT_IOU,
+    DEFAULT_SCORE,
+    NetworkPass,
+    Selection,
+    detection_shapes,
+    no_objects_message,
+    payload,
+    select,
+    stage_ms,
+)
+from cnn_core.detection.yolov3_tiny import DEFAULT_SIZE
+from cnn_core.errors import CNNLabError
 from cnn_core.images import encode_png
 
 SIZES = (256, 320, 416, 512, 608)
+#: session-state key of the box shapes detected so far: {photo and input size: (N, 2) w, h}
+SHAPES_KEY = "det_shapes"
 
 
 @dataclass(frozen=True)
@@ -33,19 +54,23 @@ def controls(names: tuple[str, ...]) -> Controls:
         "Score threshold (objectness × class probability)",
         0.01,
         0.95,
-        0.25,
+        DEFAULT_SCORE,
         0.01,
         key="det_score",
-        bind="query-params",
+        bind=IN_URL,
     )
     iou = st.slider(
-        "IoU threshold of non-max suppression", 0.05, 0.95, 0.45, 0.05, key="det_iou", bind="query-params"
+        "IoU threshold of non-max suppression", 0.05, 0.95, DEFAULT_IOU, 0.05, key="det_iou", bind=IN_URL
     )
     size = st.select_slider(
-        "Network input size (pixels)", SIZES, value=416, key="det_size", bind="query-params"
+        "Network input size (pixels)", SIZES, value=DEFAULT_SIZE, key="det_size", bind=IN_URL
     )
     chosen = st.multiselect(
-        "Only these classes", names, key="det_classes", placeholder="all 80 COCO classes", bind="query-params"
+        "Only these classes",
+        names,
+        key="det_classes",
+        placeholder=f"all {len(names)} COCO classes",
+        bind=IN_URL,
     )
     return Controls(score, iou, size, [names.index(name) for name in chosen] or None)
 
@@ -92,3 +117,36 @@ def results(image: np.ndarray, network: NetworkPass, selection: Selection, score
             + " · ".join(f"{stage} {value:.1f} ms" for stage, value in ms.items())
             + " (the network time is from this image's first run; later runs reuse its output)"
         )
+
+
+def top() -> Stage | None:
+    """The photo beside the controls, then its detections; returns what the step-by-step tab follows
+    (None when there is no usable photo)."""
+    model = detector()
+    picker, settings = st.columns([1, 1])
+    with picker:
+        image = image_picker("det", camera=True, default_sample="stereo_motorcycle")
+    with settings:
+        chosen = controls(model.names)
+    if image is None:
+        return None
+    try:
+        network = network_pass(image, chosen.size)
+        selection = select(network, model.names, chosen.score, chosen.iou, chosen.classes)
+    except CNNLabError as err:
+        show_error(err)
+        return None
+    tag = f"{fingerprint(image)}_{chosen.size}"
+    st.session_state.setdefault(SHAPES_KEY, {})[tag] = detection_shapes(network, selection)
+    results(image, network, selection, chosen.score)
+    return Stage(network, selection, model, chosen.score, tag)
+
+
+def anchor_boxes() -> None:
+    """k-means anchors fitted to the sample images' boxes or to this session's, against YOLOv3-tiny's."""
+    session = list(st.session_state.get(SHAPES_KEY, {}).values())
+    demos.anchor_kmeans(
+        np.concatenate([head.anchors for head in detector().heads]),
+        sample_shapes,
+        np.concatenate(session) if session else np.zeros((0, 2)),
+    )

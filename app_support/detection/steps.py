@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from app_support.detection.plots import ZOOM, blob_image, draw_cell_anchors, draw_grid, draw_nms_round
+from app_support.shared.ui import run_tabs
 from cnn_core.detection.pipeline import NetworkPass, Selection
 from cnn_core.detection.yolo import cell_vectors, class_scores
 from cnn_core.detection.yolov3_tiny import YoloV3Tiny
@@ -66,11 +68,12 @@ class Stage:
 
 
 def _grid(stage: Stage) -> None:
-    st.markdown(
-        "The network's two output scales cut its input into a coarse grid (large objects) and a fine "
-        "grid (small ones); every cell predicts 3 boxes."
-    )
     head, row, col = stage.pick_cell()
+    st.markdown(
+        "The network's output scales cut its input into a coarse grid (large objects) and a fine grid "
+        f"(small ones); every cell of the {stage.grids[head]}x{stage.grids[head]} grid predicts "
+        f"{len(stage.detector.heads[head].anchors)} boxes."
+    )
     size = stage.network.placement.size
     pictures = [
         draw_grid(stage.network.blob, g, (row, col) if h == head else None) for h, g in enumerate(stage.grids)
@@ -104,8 +107,8 @@ def _one_cell(stage: Stage) -> None:
         index=[f"anchor {a}" for a in range(len(y))],
     )
     st.markdown(
-        "The course's vector **y = [p_c, b_x, b_y, b_h, b_w, c_1 … c_80]** for each anchor of the cell "
-        "(b_x, b_y inside the cell, b_h, b_w in cell units, p_c = σ(t_o), c_k = σ(t_k))."
+        f"The course's vector **y = [p_c, b_x, b_y, b_h, b_w, c_1 … c_{len(names)}]** for each anchor of the "
+        "cell (b_x, b_y inside the cell, b_h, b_w in cell units, p_c = σ(t_o), c_k = σ(t_k))."
     )
     classes = y[:, 5:]
     summary = table.iloc[:, :5].assign(
@@ -113,7 +116,7 @@ def _one_cell(stage: Stage) -> None:
     )
     summary["score = p_c × c_best"] = summary["p_c"] * summary["c_best"]
     st.dataframe(summary.style.format(precision=3))
-    with st.expander("All 85 numbers per anchor"):
+    with st.expander(f"All {y.shape[1]} numbers per anchor"):
         st.dataframe(table.style.format(precision=3))
 
 
@@ -204,11 +207,10 @@ STEPS = {
 
 
 @st.fragment
-def step_by_step(stage: Stage) -> None:
-    """The seven stages of YOLO on the current image; only the open stage is drawn, and its controls rerun
-    only this section."""
-    tabs = st.tabs(list(STEPS), key="det_step", on_change="rerun", bind="query-params")
-    for tab, view in zip(tabs, STEPS.values(), strict=True):
-        with tab:
-            if tab.open:
-                view(stage)
+def step_by_step(stage: Stage | None) -> None:
+    """The seven stages of YOLO on the current image (a hint when there is none); only the open stage is
+    drawn, and its controls rerun only this section."""
+    if stage is None:
+        st.info("Pick an image above to follow YOLO through it.")
+        return
+    run_tabs([(name, partial(view, stage)) for name, view in STEPS.items()], key="det_step")

@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from app_support.shared.ui import show_error
+from app_support.shared.url import IN_URL
 from cnn_core.errors import CNNLabError
 from cnn_core.images import SAMPLE_NAMES, WORKING_SIDE, decode_image, sample_image
 
@@ -47,14 +48,19 @@ def image_picker(
 ) -> np.ndarray | None:
     """Let the user choose an image; return it as (H, W, 3) uint8 RGB, or None (with a message shown).
 
-    ``key`` prefixes every widget key so several pickers can live on one page.
+    ``key`` prefixes every widget key so several pickers can live on one page; the source and the sample
+    are in the URL (``?{key}_source=Sample&{key}_sample=coffee``), an upload or a photo cannot be.
     """
     sources = ["Sample", "Upload"] + (["Camera"] if camera else [])
-    source = st.radio(label, sources, horizontal=True, key=f"{key}_source")
+    source = st.radio(label, sources, horizontal=True, key=f"{key}_source", bind=IN_URL)
     data: bytes | None = None
     if source == "Sample":
         name = st.selectbox(
-            "Sample image", SAMPLE_NAMES, index=SAMPLE_NAMES.index(default_sample), key=f"{key}_sample"
+            "Sample image",
+            SAMPLE_NAMES,
+            index=SAMPLE_NAMES.index(default_sample),
+            key=f"{key}_sample",
+            bind=IN_URL,
         )
         return cached_sample(name)
     if source == "Upload":

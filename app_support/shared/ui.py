@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
@@ -31,6 +31,16 @@ def run_tabs(sections: Sections, key: str) -> None:
         if tab.open:
             with tab:
                 section()
+
+
+def number_row(controls: Mapping[str, tuple[str, int]], prefix: str) -> dict[str, int]:
+    """One row of whole-number inputs, ``name → (label, default)``, each in the URL as ``?{prefix}_{name}=``;
+    returns ``name → value``."""
+    columns = st.columns(len(controls))
+    return {
+        name: int(column.number_input(label, value=default, step=1, key=f"{prefix}_{name}", bind=IN_URL))
+        for column, (name, (label, default)) in zip(columns, controls.items(), strict=True)
+    }
 
 
 def show_error(err: CNNLabError) -> None:

@@ -1,8 +1,9 @@
 """The one way to put a control in the URL, so a link restores exactly what the teacher sees.
 
 Give the widget a page-prefixed ``key`` and ``bind=IN_URL``: Streamlit then writes its value to
-``?<key>=...`` and reads it back from a shared link. Old parameter names of a page are translated once with
-``rename_legacy_params`` so that links shared before a rename keep working.
+``?<key>=...`` (a value equal to the widget's default is left out) and reads it back from a shared link.
+Old parameter names of a page are translated once with ``rename_legacy_params`` so that links shared
+before a rename keep working.
 """
 
 from __future__ import annotations
@@ -15,10 +16,20 @@ import streamlit as st
 IN_URL = "query-params"
 
 
-def rename_legacy_params(renames: Mapping[str, str]) -> None:
-    """Rewrite ``?old=value`` to ``?new=value`` for each old → new name (a link made before the rename)."""
+def rename_legacy_params(renames: Mapping[str, str | tuple[str, ...]]) -> None:
+    """Rewrite ``?old=value`` to ``?new=value`` for each old → new name (or names: one old parameter may
+    have become several controls), then start the run again.
+
+    Call it before the page's first widget: a bound widget reads the link only at the start of a run, so
+    the renamed parameters take effect in the rerun.
+    """
+    renamed = False
     for old, new in renames.items():
         if old in st.query_params:
             value = st.query_params[old]
             del st.query_params[old]
-            st.query_params.setdefault(new, value)
+            for name in (new,) if isinstance(new, str) else new:
+                st.query_params.setdefault(name, value)
+            renamed = True
+    if renamed:
+        st.rerun()

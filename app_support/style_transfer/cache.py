@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import streamlit as st
 
 from cnn_core.style.image_ops import fit_longer_side
+from cnn_core.style.mixing import NUM_STYLES, style_weights
+
+if TYPE_CHECKING:  # Keras loads only when a network is first built
+    import keras
 
 
 @st.cache_resource(show_spinner="Loading EfficientNet-Lite0 (ImageNet weights)…")
-def backbone():
+def backbone() -> keras.Model:
     """EfficientNet-Lite0 for any input size: the feature network of the Gatys optimisation."""
     from cnn_core.zoo.efficientnet_lite import build_efficientnet_lite0
 
     return build_efficientnet_lite0((None, None, 3))
 
 
-@st.cache_resource(show_spinner="Loading the 26-style network…")
-def multistyle_model():
+@st.cache_resource(show_spinner=f"Loading the {NUM_STYLES}-style network…")
+def multistyle_model() -> keras.Model:
     from cnn_core.style.multistyle import build_multistyle
 
     return build_multistyle()
 
 
 @st.cache_resource(show_spinner="Loading Magenta's style predictor and transformer…")
-def arbitrary_models():
+def arbitrary_models() -> tuple[keras.Model, keras.Model]:
     """(predictor, transformer) of arbitrary-style transfer."""
     from cnn_core.style.arbitrary import build_style_predictor, build_style_transformer
 
@@ -39,10 +45,9 @@ def style_vector(image: np.ndarray) -> np.ndarray:
     return predict(arbitrary_models()[0], image)
 
 
-@st.cache_data(max_entries=4, show_spinner="Painting the photo in all 26 styles…")
+@st.cache_data(max_entries=4, show_spinner=f"Painting the photo in all {NUM_STYLES} styles…")
 def style_sheet(content: np.ndarray, tile: int = 112) -> list[np.ndarray]:
-    """The content painted in each of the 26 learned styles, ``tile`` pixels on its longer side."""
-    from cnn_core.style.mixing import NUM_STYLES, style_weights
+    """The content painted in each of the NUM_STYLES learned styles, ``tile`` pixels on its longer side."""
     from cnn_core.style.multistyle import stylize_multistyle
 
     small = fit_longer_side(content, tile)

@@ -9,14 +9,16 @@ import streamlit as st
 
 from app_support.shared.image_picker import image_picker
 from app_support.shared.ui import show_error
+from app_support.shared.url import IN_URL
 from app_support.style_transfer import cache as models
-from app_support.style_transfer.sections import BIND
+from app_support.style_transfer.sections import Pictures
 from cnn_core.errors import CNNLabError
 from cnn_core.images import encode_png
+from cnn_core.style.arbitrary import CONTENT_SIDE
 from cnn_core.style.mixing import NUM_STYLES, mix_vectors, style_weights, with_strength
 
 FAST_SIZES = (256, 384, 512, 768)
-FAST_METHODS = ("26 learned styles", "Any style picture")
+FAST_METHODS = (f"{NUM_STYLES} learned styles", "Any style picture")
 
 
 def _timed(paint, *args) -> tuple[np.ndarray, float]:
@@ -28,9 +30,9 @@ def _timed(paint, *args) -> tuple[np.ndarray, float]:
 def _multistyle_result(content: np.ndarray, size: int, strength: float) -> tuple[np.ndarray, float]:
     tiles = models.style_sheet(content)
     st.image(tiles, caption=[str(k) for k in range(NUM_STYLES)], width=88)
-    picks = st.multiselect("Styles to mix", list(range(NUM_STYLES)), default=[19], key="st_mix", **BIND)
+    picks = st.multiselect("Styles to mix", list(range(NUM_STYLES)), default=[19], key="st_mix", bind=IN_URL)
     if not picks:
-        raise CNNLabError("pick at least one of the 26 styles to mix")
+        raise CNNLabError(f"pick at least one of the {NUM_STYLES} styles to mix")
     columns = st.columns(len(picks))
     weights = {
         k: column.slider(f"weight of {k}", 0.0, 1.0, 1.0, 0.05, key=f"st_w{k}")
@@ -43,23 +45,24 @@ def _arbitrary_result(
     content: np.ndarray, style: np.ndarray, size: int, strength: float
 ) -> tuple[np.ndarray, float]:
     vector = models.style_vector(style)
-    if st.toggle("Interpolate with a second style picture", key="st_two", **BIND):
+    if st.toggle("Interpolate with a second style picture", key="st_two", bind=IN_URL):
         second = image_picker("st_style2", default_sample="china", label="Second style picture")
-        t = st.slider("t (0: first style, 1: second)", 0.0, 1.0, 0.5, 0.05, key="st_t", **BIND)
+        t = st.slider("t (0: first style, 1: second)", 0.0, 1.0, 0.5, 0.05, key="st_t", bind=IN_URL)
         if second is not None:
             vector = mix_vectors([vector, models.style_vector(second)], [1.0 - t, t])
     vector = with_strength(vector, models.style_vector(content), strength)
     return _timed(models.paint_arbitrary, content, vector, size)
 
 
-def fast_panel(content: np.ndarray | None, style: np.ndarray | None) -> None:
+def fast_panel(pictures: Pictures) -> None:
     """One pass of a feed-forward network: learned styles (mixable) or any style picture."""
+    content, style = pictures.content, pictures.style
     method_column, size_column, strength_column = st.columns(3)
     method = method_column.segmented_control(
-        "Network", FAST_METHODS, default=FAST_METHODS[0], required=True, key="st_fast", **BIND
+        "Network", FAST_METHODS, default=FAST_METHODS[0], required=True, key="st_fast", bind=IN_URL
     )
     size = size_column.select_slider(
-        "Result size (longer side, px)", FAST_SIZES, value=384, key="st_fast_size", **BIND
+        "Result size (longer side, px)", FAST_SIZES, value=CONTENT_SIDE, key="st_fast_size", bind=IN_URL
     )
     strength = strength_column.slider(
         "Strength",
@@ -68,9 +71,9 @@ def fast_panel(content: np.ndarray | None, style: np.ndarray | None) -> None:
         1.0,
         0.05,
         key="st_strength",
-        **BIND,
-        help="26 styles: blend the painting with the photo. Any picture: blend the style vector with the "
-        "photo's own style vector.",
+        bind=IN_URL,
+        help=f"{FAST_METHODS[0]}: blend the painting with the photo. {FAST_METHODS[1]}: blend the style "
+        "vector with the photo's own style vector.",
     )
     if content is None or (method == FAST_METHODS[1] and style is None):
         st.info("Choose the pictures above.")

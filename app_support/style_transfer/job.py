@@ -11,12 +11,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cnn_core.errors import CNNLabError
 from cnn_core.style.optimize import Progress, StyleProblem, run_gatys
 from cnn_core.style.settings import GatysSettings
+
+if TYPE_CHECKING:
+    import keras
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +31,9 @@ ABANDON_S = 60.0
 class GatysJob:
     """Run ``run_gatys`` on (content, style) with ``settings`` in a daemon thread."""
 
-    def __init__(self, backbone, content: np.ndarray, style: np.ndarray, settings: GatysSettings) -> None:
+    def __init__(
+        self, backbone: keras.Model, content: np.ndarray, style: np.ndarray, settings: GatysSettings
+    ) -> None:
         self.settings = settings
         self.problem: StyleProblem | None = None
         self.latest: Progress | None = None
@@ -40,7 +46,7 @@ class GatysJob:
         )
         self._thread.start()
 
-    def _work(self, backbone, content: np.ndarray, style: np.ndarray) -> None:
+    def _work(self, backbone: keras.Model, content: np.ndarray, style: np.ndarray) -> None:
         try:
             self.problem = StyleProblem(backbone, content, style, self.settings)
             for progress in run_gatys(self.problem):

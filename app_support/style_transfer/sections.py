@@ -1,38 +1,58 @@
-"""The style-transfer page's optimisation tab: controls, Run/Stop, and the live view of the job."""
+"""The style-transfer page: the two pictures above the tabs, and the optimisation tab (its controls, Run and
+Stop, the live view of the job)."""
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
+from app_support.shared.image_picker import image_picker
 from app_support.shared.ui import show_error
 from app_support.style_transfer import cache as models
+from app_support.style_transfer.controls import gatys_settings, layer_label
 from app_support.style_transfer.job import GatysJob
 from app_support.style_transfer.plots import cost_figure, gram_figure
 from cnn_core.errors import CNNLabError
 from cnn_core.images import encode_png
-from cnn_core.style.image_ops import check_rgb, is_grayscale
-from cnn_core.style.settings import (
-    DEFAULT_CONTENT_LAYER,
-    DEFAULT_STYLE_LAYERS,
-    INITS,
-    LAYER_STRIDES,
-    OPTIMIZERS,
-    GatysSettings,
-)
+from cnn_core.style.image_ops import check_style_image, is_grayscale
+from cnn_core.style.settings import GatysSettings
 
-SIZES = (64, 96, 128, 192, 256, 384, 512)
-TV_WEIGHTS = (0, 10, 30, 100, 300, 1000, 3000, 10000)
-SMOOTHING = ("off", 1, 2, 5, 10, 20)
-RATES = (0.005, 0.01, 0.02, 0.05, 0.1)
-BIND = {"bind": "query-params"}
 #: How often the live view polls a running job, and how often it recomputes the Gram heatmaps (seconds).
 REFRESH_S = 2.0
 GRAM_REFRESH_S = 6.0
+
+
+@dataclass(frozen=True)
+class Pictures:
+    """The content picture C and the style picture S, each (H, W, 3) uint8 RGB or None when unusable."""
+
+    content: np.ndarray | None
+    style: np.ndarray | None
+
+
+def inputs() -> Pictures:
+    """The content and style pickers side by side, each picture checked, and a note on the features."""
+    content_column, style_column = st.columns(2)
+    with content_column:
+        content = checked(
+            image_picker("st_content", camera=True, default_sample="chelsea", label="Content image C"),
+            "content image",
+        )
+    with style_column:
+        style = checked(
+            image_picker("st_style", camera=True, default_sample="flower", label="Style image S"),
+            "style image",
+        )
+    st.caption(
+        "Features: EfficientNet-Lite0 (ImageNet). No VGG weights can be had offline, and non-VGG networks "
+        "give noisier results: the softmax smoothing of Wang, Li & Vasconcelos (CVPR 2021) and total "
+        "variation fix most of it."
+    )
+    return Pictures(content, style)
 
 
 def checked(picture: np.ndarray | None, name: str) -> np.ndarray | None:
@@ -40,97 +60,13 @@ def checked(picture: np.ndarray | None, name: str) -> np.ndarray | None:
     if picture is None:
         return None
     try:
-        picture = check_rgb(picture, name)
+        picture = check_style_image(picture, name)
     except CNNLabError as err:
         show_error(err)
         return None
     if is_grayscale(picture):
         st.caption(f"The {name} is grey: its channels are equal, so it brings no colour of its own.")
     return picture
-
-
-def _layer_label(name: str) -> str:
-    return f"{name} (1/{LAYER_STRIDES[name]})"
-
-
-def _style_layer_table() -> dict[str, float]:
-    """An editable table: which layers carry style, and their weights λ."""
-    table = pd.DataFrame(
-        {
-            "layer": [_layer_label(name) for name in LAYER_STRIDES],
-            "use": [name in DEFAULT_STYLE_LAYERS for name in LAYER_STRIDES],
-            "λ": [DEFAULT_STYLE_LAYERS.get(name, 0.2) for name in LAYER_STRIDES],
-        },
-        index=list(LAYER_STRIDES),
-    )
-    edited = st.data_editor(
-        table,
-        key="st_layers",
-        hide_index=True,
-        disabled=["layer"],
-        height=250,
-        column_config={
-            "use": st.column_config.CheckboxColumn(width="small"),
-            "λ": st.column_config.NumberColumn(min_value=0.0, max_value=10.0, step=0.05, width="small"),
-        },
-    )
-    chosen = edited[edited["use"]]
-    return {str(name): float(weight) for name, weight in chosen["λ"].items()}
-
-
-def gatys_settings() -> GatysSettings | None:
-    """The optimisation controls (all but the λ table mirrored in the URL); None after showing an error."""
-    left, middle, right = st.columns([1, 1, 1.3])
-    with left:
-        content_layer = st.selectbox(
-            "Content layer",
-            list(LAYER_STRIDES),
-            index=list(LAYER_STRIDES).index(DEFAULT_CONTENT_LAYER),
-            format_func=_layer_label,
-            key="st_content_layer",
-            **BIND,
-        )
-        ratio = st.slider("log₁₀(α/β)", -9.0, -2.0, -5.5, 0.25, key="st_ratio", **BIND)
-        tv = st.select_slider("Total-variation weight w_TV", TV_WEIGHTS, value=1000, key="st_tv", **BIND)
-        smoothing = st.select_slider(
-            "Activation smoothing T (softmax, Wang et al. 2021)", SMOOTHING, value=5, key="st_smooth", **BIND
-        )
-    with middle:
-        size = st.select_slider("Image size (longer side, px)", SIZES, value=256, key="st_size", **BIND)
-        steps = st.slider("Iterations", 5, 1000, 200, 5, key="st_steps", **BIND)
-        init = st.radio("Start from", INITS, horizontal=True, key="st_init", **BIND)
-        optimizer = st.radio(
-            "Optimiser",
-            OPTIMIZERS,
-            horizontal=True,
-            format_func={"adam": "Adam", "lbfgs": "L-BFGS"}.get,
-            key="st_opt",
-            **BIND,
-        )
-        rate = st.select_slider("Adam learning rate", RATES, value=0.02, key="st_rate", **BIND)
-        keep = st.checkbox("Keep the content's colours", key="st_keep", **BIND)
-    with right:
-        st.caption("Style layers and their weights λ")
-        layers = _style_layer_table()
-    try:
-        return GatysSettings(
-            content_layer=content_layer,
-            style_layers=layers,
-            alpha=1.0,
-            beta=10.0**-ratio,
-            tv_weight=float(tv),
-            size=size,
-            steps=steps,
-            init=init,
-            optimizer=optimizer,
-            learning_rate=rate,
-            keep_colours=keep,
-            smoothing=None if smoothing == "off" else float(smoothing),
-            report_every=max(1, min(10, steps // 20)),
-        )
-    except CNNLabError as err:
-        show_error(err)
-        return None
 
 
 def _start(content: np.ndarray, style: np.ndarray, settings: GatysSettings) -> None:
@@ -149,9 +85,10 @@ def _stop() -> None:
         job.join(timeout=60)
 
 
-def gatys_panel(content: np.ndarray | None, style: np.ndarray | None) -> None:
+def gatys_panel(pictures: Pictures) -> None:
     """Controls, Run/Stop, and the live view of the current (or last) job of this session."""
     settings = gatys_settings()
+    content, style = pictures.content, pictures.style
     ready = settings is not None and content is not None and style is not None
     job: GatysJob | None = st.session_state.get("st_job")
     run, stop, _ = st.columns([1, 1, 4])
@@ -205,7 +142,7 @@ def _progress(job: GatysJob) -> None:
 
 def _gram_heatmaps(job: GatysJob) -> None:
     layers = list(job.settings.style_layers)
-    layer = st.selectbox("Gram matrices of layer", layers, format_func=_layer_label, key="st_gram_layer")
+    layer = st.selectbox("Gram matrices of layer", layers, format_func=layer_label, key="st_gram_layer")
     cached = st.session_state.get("st_gram_cache")
     fresh = (
         cached is not None

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cnn_core.activations.imagenet import imagenet_labels
-from cnn_core.errors import ImageError, ParameterError
+from cnn_core.errors import ParameterError
+from cnn_core.images import check_rgb
 
 if TYPE_CHECKING:
     import keras
@@ -21,28 +22,11 @@ if TYPE_CHECKING:
 MIN_SIDE = 16
 
 
-def check_rgb(image: np.ndarray, min_side: int = MIN_SIDE) -> np.ndarray:
-    """Validate an (H, W, 3) uint8 RGB image with both sides ≥ ``min_side``; return it unchanged.
-
-    >>> check_rgb(np.zeros((1, 1, 3), np.uint8))
-    Traceback (most recent call last):
-    ...
-    cnn_core.errors.ImageError: image must be at least 16x16 pixels, got 1x1
-    """
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ImageError(f"image must be (H, W, 3) uint8 RGB, got shape {image.shape} {image.dtype}")
-    height, width = image.shape[:2]
-    if min(height, width) < min_side:
-        raise ImageError(f"image must be at least {min_side}x{min_side} pixels, got {width}x{height}")
-    return image
-
-
 def classifier_input(image: np.ndarray, size: int = 224) -> np.ndarray:
     """(H, W, 3) uint8 RGB → (size, size, 3) float32 in 0..255 by bilinear resize (no crop)."""
     import tensorflow as tf
 
-    check_rgb(image)
+    image = check_rgb(image, min_side=MIN_SIDE, purpose="the ImageNet classifier")
     return tf.image.resize(image.astype(np.float32), (size, size)).numpy()
 
 

@@ -20,6 +20,9 @@ from cnn_core.errors import ParameterError
 if TYPE_CHECKING:
     import keras
 
+#: Side (pixels) at which a Grad-CAM overlay is shown: twice the 224x224 input of the ImageNet networks.
+GRADCAM_SIDE = 448
+
 
 def feature_model(model: keras.Model, layer_names: list[str] | tuple[str, ...]) -> keras.Model:
     """The model from ``model``'s input to ``{name: that layer's output}`` for each of ``layer_names``."""
@@ -185,7 +188,8 @@ def heat_overlay(image: np.ndarray, heat: np.ndarray, alpha: float = 0.45) -> np
 
     scaled = heat / heat.max() if heat.max() > 0 else np.zeros_like(heat)
     size = (image.shape[1], image.shape[0])
-    full = np.asarray(Image.fromarray(scaled.astype(np.float32)).resize(size, Image.BILINEAR))[..., None]
+    resized = Image.fromarray(scaled.astype(np.float32)).resize(size, Image.Resampling.BILINEAR)
+    full = np.asarray(resized)[..., None]  # (H, W, 1)
     colour = np.clip(1.5 - np.abs(4 * full - np.array([3.0, 2.0, 1.0])), 0, 1) * 255  # (H, W, 3)
     return np.clip(image * (1 - alpha) + colour * alpha, 0, 255).astype(np.uint8)
 

@@ -18,10 +18,10 @@ check — gradients on a copy of the model — lives in ``cnn_core.activations.r
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from cnn_core.conv.arithmetic import effective_filter_size, output_size, resolve_padding
 from cnn_core.errors import ParameterError, ShapeError
 
 if TYPE_CHECKING:
@@ -66,30 +66,21 @@ class LayerRF:
         return top, left, bottom, right
 
 
-def same_padding_before(n: int, k_eff: int, s: int) -> int:
-    """TF "same" padding on the top/left: ⌊max((⌈n/s⌉ − 1)·s + k' − n, 0) / 2⌋.
-
-    >>> same_padding_before(224, 3, 2), same_padding_before(7, 3, 1)
-    (0, 1)
-    """
-    return max((math.ceil(n / s) - 1) * s + k_eff - n, 0) // 2
-
-
-def conv_axis(prev: AxisRF, k: int, s: int, padding: str, d: int = 1) -> AxisRF:
-    """One axis through a convolution or pooling window (the Araujo et al. recurrences).
+def conv_axis(prev: AxisRF, k: int, s: int, padding: Literal["same", "valid"], d: int = 1) -> AxisRF:
+    """One axis through a convolution or pooling window (the Araujo et al. recurrences); the output size
+    and the top/left padding p follow ``cnn_core.conv.arithmetic`` (TF "same" puts the odd row after).
 
     >>> conv_axis(AxisRF(28, 1, 1, 0.0), k=5, s=1, padding="valid")
     AxisRF(n=24, r=5, j=1, start=2.0)
     """
-    k_eff = d * (k - 1) + 1
-    if padding == "same":
-        n_out, p = math.ceil(prev.n / s), same_padding_before(prev.n, k_eff, s)
-    elif padding == "valid":
-        n_out, p = (prev.n - k_eff) // s + 1, 0
-    else:
+    if padding not in ("same", "valid"):
         raise ParameterError(f"padding must be 'same' or 'valid', got {padding!r}")
-    if n_out < 1:
-        raise ShapeError(f"a {k_eff}-wide window does not fit an input of {prev.n}")
+    k_eff = effective_filter_size(k, d)
+    try:
+        n_out = output_size(prev.n, k, padding, s, d)
+    except ShapeError:
+        raise ShapeError(f"a {k_eff}-wide window does not fit an input of {prev.n}") from None
+    p = resolve_padding(prev.n, k, s, padding, d)[0]
     return AxisRF(
         n_out, prev.r + (k_eff - 1) * prev.j, prev.j * s, prev.start + ((k_eff - 1) / 2 - p) * prev.j
     )

@@ -53,7 +53,8 @@ def _spatial(shape: Shape, data_format: str | None) -> Shape:
 
 
 def _product(values: Shape) -> int | None:
-    return None if any(v is None for v in values) else math.prod(values)
+    known = [v for v in values if v is not None]
+    return math.prod(known) if len(known) == len(values) else None
 
 
 def _kernel_size(layer: Any) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from cnn_core.architectures.keras_graph import is_graph_model, layer_calls, producer
 from cnn_core.architectures.layer_costs import (
     Shape,
     layer_activation,
@@ -168,17 +169,17 @@ class _Tracer:
             return [x], [name]
         values = {id(ref): x for ref, x in zip(model.inputs, inputs, strict=True)}
         names = {id(ref): name for ref, name in zip(model.inputs, input_names, strict=True)}
-        for node in _nodes_in_order(model):
-            args, kwargs = node.arguments.fill_in(values)
-            sources = [names[id(t)] for t in node.input_tensors]
-            outputs, output_names = self.run_operation(node.operation, args, kwargs, sources, prefix)
-            for ref, x, name in zip(node.outputs, outputs, output_names, strict=True):
+        for call in layer_calls(model):
+            args, kwargs = call.arguments(values)
+            sources = [names[id(t)] for t in call.inputs]
+            outputs, output_names = self.run_operation(call.operation, args, kwargs, sources, prefix)
+            for ref, x, name in zip(call.outputs, outputs, output_names, strict=True):
                 values[id(ref)], names[id(ref)] = x, name
         return [values[id(t)] for t in model.outputs], [names[id(t)] for t in model.outputs]
 
     def run_operation(self, op: Any, args: tuple, kwargs: dict, sources: list[str], prefix: str):
         """Trace one call: expand a nested functional or sequential model, else add one row."""
-        if _is_graph_model(op):
+        if is_graph_model(op):
             inputs = [x for x in self.keras.tree.flatten(args) if isinstance(x, self.keras.KerasTensor)]
             return self.run_model(op, inputs, sources, f"{prefix}{op.name}/")
         outputs = self.keras.tree.flatten(op.compute_output_spec(*args, **kwargs))
@@ -190,7 +191,7 @@ class _Tracer:
         self.calls[id(op)] = calls + 1
         weights = getattr(op, "weights", [])
         first = calls == 0
-        activation = [_bytes(x) for x in outputs]
+        sizes = [size for size in (_bytes(x) for x in outputs) if size is not None]
         kernel, stride, padding = layer_geometry(op)
         name = f"{prefix}{op.name}" + (f" (call {calls + 1})" if calls else "")
         self.rows.append(
@@ -206,39 +207,11 @@ class _Tracer:
                 params=_weight_count(weights) if first else 0,
                 trainable_params=_weight_count(getattr(op, "trainable_weights", [])) if first else 0,
                 macs=layer_macs(op, input_shapes, output_shapes),
-                activation_bytes=None if None in activation else sum(activation),
+                activation_bytes=sum(sizes) if len(sizes) == len(outputs) else None,
                 inputs=tuple(sources),
             )
         )
         return outputs, [name] * len(outputs)
-
-
-def _is_graph_model(op: Any) -> bool:
-    """A functional model (it has a node graph) or a sequential one: both can be expanded."""
-    import keras
-
-    return isinstance(op, keras.Sequential) or hasattr(op, "_nodes_by_depth")
-
-
-def _nodes_in_order(model: Any) -> list:
-    """The model's nodes (input nodes excluded) in depth-first order from the inputs: each branch of a
-    block is listed whole before the next, as a reader follows the builder's code."""
-    order, done = [], set()
-    inputs = {id(t) for t in model.inputs}
-
-    def visit(tensor: Any) -> None:
-        operation, node_index, _ = tensor._keras_history
-        node = operation._inbound_nodes[node_index]
-        if id(tensor) in inputs or id(node) in done:
-            return
-        done.add(id(node))
-        for parent in node.input_tensors:
-            visit(parent)
-        order.append(node)
-
-    for output in model.outputs:
-        visit(output)
-    return order
 
 
 def summarize(model: Any, input_shape: tuple[int, ...] | None = None) -> ModelSummary:
@@ -267,7 +240,7 @@ def summarize(model: Any, input_shape: tuple[int, ...] | None = None) -> ModelSu
     tracer = _Tracer()
     names = []
     for ref, x in zip(model.inputs, inputs, strict=True):
-        name = ref._keras_history[0].name
+        name = producer(ref).operation.name
         names.append(name)
         tracer.rows.append(
             LayerRow(name, "InputLayer", "other", "", "", "", "", (tuple(x.shape[1:]),), 0, 0, 0, _bytes(x))

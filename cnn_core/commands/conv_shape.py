@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from typing import cast
 
+from cnn_core.commands.output import format_fields
 from cnn_core.conv.arithmetic import Padding, axis_shape, same_padding
 from cnn_core.errors import ParameterError
 
+SUMMARY = "output size and same padding of one convolution axis"
 HELP = "Output size n_out = ⌊(n + 2p − f_eff)/s⌋ + 1 and the padding that keeps the size (course formula)."
 
 
 def parse_padding(text: str) -> Padding:
     """'valid', 'same' or a whole number ≥ 0."""
     if text in ("valid", "same"):
-        return text
+        return cast(Padding, text)
     try:
         return int(text)
     except ValueError:
@@ -38,3 +41,16 @@ def run(args: argparse.Namespace) -> dict:
         "f_eff": shape.f_eff,
         "unused_border": shape.unused,
     }
+
+
+def render(result: dict) -> str:
+    """The numbers, one per line."""
+    return format_fields(
+        [
+            ("output size n_out", result["n_out"]),
+            ("padding (before, after)", ", ".join(map(str, result["padding"]))),
+            ("padding that keeps the size", result["same_padding"]),
+            ("effective filter size f_eff", result["f_eff"]),
+            ("unused border pixels", result["unused_border"]),
+        ]
+    )

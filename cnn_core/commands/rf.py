@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from cnn_core.commands.output import dims, format_table
+
+SUMMARY = "receptive field, jump and start of every layer of a zoo model"
 HELP = "Receptive field per layer: r_l = r_{l-1} + (k_l - 1)·j_{l-1}, j_l = j_{l-1}·s_l, for a zoo model."
 
 
@@ -38,3 +41,13 @@ def run(args: argparse.Namespace) -> dict:
             for layer in table
         ],
     }
+
+
+def render(result: dict) -> str:
+    """One row per layer (rows x cols where the two axes differ), then the model's receptive field."""
+    rows = [
+        [layer["name"], dims(layer["rf"]), dims(layer["jump"]), dims(layer["start"])]
+        for layer in result["layers"]
+    ]
+    last = f"receptive field of the last feature map: {dims(result['rf'])} px, jump {dims(result['jump'])} px"
+    return f"{format_table(['layer', 'rf', 'jump', 'start'], rows)}\n{last}"

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
+from cnn_core.commands.output import format_fields, png_path
 from cnn_core.errors import ParameterError
+from cnn_core.style.settings import GatysSettings
 
+SUMMARY = "paint a photo in the style of a picture (Gatys or a fast network)"
 HELP = (
     "Neural style transfer: minimise J(G) = α·J_content(C,G) + β·Σλ·J_style(S,G) over the pixels of G "
     "(gatys), or paint with a feed-forward network (arbitrary, multistyle:N for N in 0..25)."
@@ -26,8 +28,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("style", help="path of the style picture")
     parser.add_argument("-o", "--out", required=True, help="where to write the result (PNG)")
     parser.add_argument("--method", default="gatys", help="gatys (default), arbitrary or multistyle:N")
-    parser.add_argument("--size", type=int, default=256, help="longer side of the result in pixels (256)")
-    parser.add_argument("--steps", type=int, default=200, help="optimisation steps for gatys (200)")
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=GatysSettings.size,
+        help=f"longer side of the result in pixels (default {GatysSettings.size})",
+    )
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=GatysSettings.steps,
+        help=f"optimisation steps for gatys (default {GatysSettings.steps})",
+    )
 
 
 def parse_method(text: str) -> tuple[str, int | None]:
@@ -48,15 +60,6 @@ def parse_method(text: str) -> tuple[str, int | None]:
     )
 
 
-def _output_path(text: str) -> Path:
-    path = Path(text)
-    if path.suffix.lower() != ".png":
-        raise ParameterError(f"--out must name a .png file, got '{text}'")
-    if not path.parent.is_dir():
-        raise ParameterError(f"--out folder {path.parent} does not exist")
-    return path
-
-
 def _paint(method: str, index: int | None, content, style, settings, backbone) -> tuple:
     """The result (H, W, 3) uint8, its costs (None for the fast methods) and the milliseconds it took."""
     from cnn_core.style import arbitrary, multistyle
@@ -74,6 +77,7 @@ def _paint(method: str, index: int | None, content, style, settings, backbone) -
         vector = arbitrary.style_vector(predictor, style)
         image = arbitrary.stylize_arbitrary(transformer, content, vector, settings.size)
         return image, None, (time.perf_counter() - start) * 1000.0
+    assert index is not None  # parse_method gives multistyle its style number
     model = multistyle.build_multistyle()
     start = time.perf_counter()
     image = multistyle.stylize_multistyle(
@@ -84,11 +88,10 @@ def _paint(method: str, index: int | None, content, style, settings, backbone) -
 
 def run(args: argparse.Namespace) -> dict:
     from cnn_core.images import encode_png, load_image
-    from cnn_core.style.settings import GatysSettings
 
     method, index = parse_method(args.method)
     settings = GatysSettings(size=args.size, steps=args.steps)
-    out = _output_path(args.out)
+    out = png_path(args.out)
     content, style = load_image(args.content), load_image(args.style)  # bad files fail before TF loads
 
     from cnn_core.style.image_ops import to_unit
@@ -106,3 +109,15 @@ def run(args: argparse.Namespace) -> dict:
         "ms": round(ms, 1),
         "final_costs": {name: costs[name] for name in ("content", "style", "total")},
     }
+
+
+def render(result: dict) -> str:
+    """What was written, how long it took, and the course's costs J of the result."""
+    costs = result["final_costs"]
+    return format_fields(
+        [
+            ("wrote", result["out"]),
+            ("time", f"{result['ms']:.1f} ms"),
+            *((f"J {name}", f"{costs[name]:.4g}") for name in ("content", "style", "total")),
+        ]
+    )

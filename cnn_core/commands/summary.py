@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from cnn_core.commands.output import dims, format_fields, format_table
 from cnn_core.zoo import ZOO, build_model, zoo_entry
 
+SUMMARY = "per-layer shapes, parameters and multiply-adds of a zoo model"
 HELP = (
     "Per-layer output shapes, parameters and multiply-adds of a model from the zoo (built without weights)."
 )
@@ -20,3 +22,28 @@ def run(args: argparse.Namespace) -> dict:
     from cnn_core.architectures.summary import summarize
 
     return summarize(build_model(args.model)).to_json()
+
+
+def _shape(shape: list) -> str:
+    """'28 x 28 x 6'; a layer with several outputs gives '…; …'; None (unknown) is '?'."""
+    if shape and isinstance(shape[0], list):
+        return "; ".join(_shape(one) for one in shape)
+    return dims(shape)
+
+
+def render(result: dict) -> str:
+    """The layer table, as Keras's ``model.summary()`` prints it plus multiply-adds, then the totals."""
+    rows = [
+        [f"{layer['name']} ({layer['type']})", _shape(layer["output_shape"]), layer["params"], layer["macs"]]
+        for layer in result["layers"]
+    ]
+    totals = format_fields(
+        [
+            ("Total params", result["total_params"]),
+            ("Trainable params", result["trainable_params"]),
+            ("Non-trainable params", result["total_params"] - result["trainable_params"]),
+            ("Multiply-adds", result["macs"]),
+        ]
+    )
+    table = format_table(["Layer (type)", "Output shape", "Param #", "MACs"], rows)
+    return f"Model: {result['model']}\n{table}\n\n{totals}"

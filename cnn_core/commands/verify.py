@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from cnn_core.commands.inputs import checked
+from cnn_core.commands.output import format_fields
+from cnn_core.faces.verify import DEFAULT_THRESHOLD, check_threshold
+from cnn_core.images import load_image
+
+SUMMARY = "same person? distance of two photos' face descriptors vs τ"
 HELP = (
     "Face verification: MTCNN finds each photo's face (the largest, unless --face-a/--face-b pick one), "
     "it is aligned to 150x150, dlib's ResNet maps it to f(x) in R^128, and the two are the same person "
@@ -14,7 +20,12 @@ HELP = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("a", help="path of the first photo")
     parser.add_argument("b", help="path of the second photo")
-    parser.add_argument("--threshold", type=float, default=0.6, help="distance threshold τ (default 0.6)")
+    parser.add_argument(
+        "--threshold",
+        type=checked(float, check_threshold),
+        default=DEFAULT_THRESHOLD,
+        help=f"distance threshold τ (default {DEFAULT_THRESHOLD})",
+    )
     parser.add_argument(
         "--face-a", type=int, default=None, help="index of the face to use in A (default: largest)"
     )
@@ -24,17 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from cnn_core.faces.verify import check_threshold
-    from cnn_core.images import load_image
-
-    check_threshold(args.threshold)
-    photos = [load_image(args.a, max_side=None), load_image(args.b, max_side=None)]  # checked before TF loads
+    first, second = load_image(args.a, max_side=None), load_image(args.b, max_side=None)  # before TF loads
 
     from cnn_core.faces.embed import load_embedder
     from cnn_core.faces.pipeline import verify_photos
 
     result = verify_photos(
-        *photos, load_embedder(), threshold=args.threshold, indices=(args.face_a, args.face_b)
+        first, second, load_embedder(), threshold=args.threshold, indices=(args.face_a, args.face_b)
     )
     return {
         "distance": round(result.verdict.distance, 6),
@@ -43,3 +50,23 @@ def run(args: argparse.Namespace) -> dict:
         "faces": [result.first.face.as_dict(), result.second.face.as_dict()],
         "ms": round(result.ms, 1),
     }
+
+
+def _face(face: dict) -> str:
+    return f"box {', '.join(f'{v:.1f}' for v in face['box'])} (score {face['score']:.4f})"
+
+
+def render(result: dict) -> str:
+    """Distance, threshold and verdict, then the face used in each photo."""
+    verdict = "same person (d ≤ τ)" if result["same_person"] else "different people (d > τ)"
+    first, second = result["faces"]
+    return format_fields(
+        [
+            ("distance d", f"{result['distance']:.4f}"),
+            ("threshold τ", result["threshold"]),
+            ("verdict", verdict),
+            ("face in A", _face(first)),
+            ("face in B", _face(second)),
+            ("time", f"{result['ms']:.1f} ms"),
+        ]
+    )

@@ -9,7 +9,7 @@ Images are (H, W, C) and kernels (f, f, C_in, C_out); a 2-D image or kernel is t
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -39,7 +39,8 @@ def padding_2d(
     """((top, bottom), (left, right)) for an (H, W) input; checks that the filter fits on both axes."""
     for n in shape:
         output_size(n, f, padding, stride, dilation)
-    return tuple(resolve_padding(n, f, stride, padding, dilation) for n in shape)  # type: ignore[return-value]
+    rows, cols = (resolve_padding(n, f, stride, padding, dilation) for n in shape)
+    return rows, cols
 
 
 def windows(x_padded: np.ndarray, f: int, stride: int, dilation: int = 1) -> np.ndarray:
@@ -48,6 +49,14 @@ def windows(x_padded: np.ndarray, f: int, stride: int, dilation: int = 1) -> np.
     view = sliding_window_view(x_padded, (span, span), axis=(0, 1))  # (H−span+1, W−span+1, C, span, span)
     view = view[::stride, ::stride, :, ::dilation, ::dilation]
     return view.transpose(0, 1, 3, 4, 2)
+
+
+class ConvOptions(TypedDict, total=False):
+    """The keyword options shared by ``cross_correlate2d`` and ``convolve2d``."""
+
+    stride: int
+    padding: Padding
+    dilation: int
 
 
 def cross_correlate2d(
@@ -83,16 +92,16 @@ def cross_correlate2d(
 
 
 def convolve2d(
-    x: np.ndarray,
-    w: np.ndarray,
-    b: np.ndarray | None = None,
-    *,
-    stride: int = 1,
-    padding: Padding = 0,
-    dilation: int = 1,
+    x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, **options: Unpack[ConvOptions]
 ) -> np.ndarray:
-    """True (mathematical) convolution: cross-correlation with the kernel flipped in both spatial axes."""
-    return cross_correlate2d(x, np.flip(w, axis=(0, 1)), b, stride=stride, padding=padding, dilation=dilation)
+    """True (mathematical) convolution: cross-correlation with the kernel flipped in both spatial axes;
+    ``options`` (stride, padding, dilation) as for ``cross_correlate2d``.
+
+    >>> convolve2d(np.arange(9).reshape(3, 3), np.array([[1, 0], [0, 0]]))[:, :, 0]  # picks x[i + 1, j + 1]
+    array([[4., 5.],
+           [7., 8.]])
+    """
+    return cross_correlate2d(x, np.flip(w, axis=(0, 1)), b, **options)
 
 
 def pool2d(

@@ -8,16 +8,22 @@ overlaps nothing. Intersection over union (course: "Intersection Over Union"):
 Greedy NMS (course: "Non-max Suppression"): take the highest-scoring remaining box, keep it, and
 discard every remaining box whose IoU with it exceeds the threshold; repeat. Per-class NMS runs the same
 loop but a kept box only suppresses boxes of its own class. Ties in score keep the lower index first,
-as ``tf.image.non_max_suppression`` does.
+as ``tf.image.non_max_suppression`` does. MTCNN's last stage measures overlap as I / min(area A, area B)
+instead (``kind="min"``), so that a box lying inside a kept one is dropped too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from cnn_core.errors import ParameterError, ShapeError
+
+#: How overlap is measured: I / |A ∪ B| ("iou") or I / min(|A|, |B|) ("min").
+OverlapKind = Literal["iou", "min"]
 
 
 @dataclass(frozen=True)
@@ -36,10 +42,10 @@ class NmsStep:
 
     kept: int
     suppressed: np.ndarray  # (k,) indices into the original boxes
-    ious: np.ndarray  # (k,) IoU of each suppressed box with the kept one
+    ious: np.ndarray  # (k,) overlap (IoU unless kind="min") of each suppressed box with the kept one
 
 
-def as_boxes(boxes: np.ndarray, name: str = "boxes") -> np.ndarray:
+def as_boxes(boxes: ArrayLike, name: str = "boxes") -> np.ndarray:
     """Validate (N, 4) x1, y1, x2, y2 boxes and return them as float64.
 
     >>> as_boxes([[0, 0, 1, 1]]).dtype
@@ -69,19 +75,27 @@ def box_area(boxes: np.ndarray) -> np.ndarray:
     return np.clip(boxes[:, 2] - boxes[:, 0], 0, None) * np.clip(boxes[:, 3] - boxes[:, 1], 0, None)
 
 
-def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Pairwise IoU of (N, 4) boxes ``a`` and (M, 4) boxes ``b`` → (N, M).
+def iou_matrix(a: np.ndarray, b: np.ndarray, kind: OverlapKind = "iou") -> np.ndarray:
+    """Pairwise IoU of (N, 4) boxes ``a`` and (M, 4) boxes ``b`` → (N, M); I / min(area) for kind="min".
 
     >>> iou_matrix(np.array([[0, 0, 2, 2]]), np.array([[1, 1, 3, 3], [0, 0, 2, 2], [5, 5, 6, 6]]))
     array([[0.14285714, 1.        , 0.        ]])
+    >>> iou_matrix(np.array([[0, 0, 4, 4]]), np.array([[1, 1, 3, 3]]), kind="min")
+    array([[1.]])
     """
     a, b = as_boxes(a, "a"), as_boxes(b, "b")
     top_left = np.maximum(a[:, None, :2], b[None, :, :2])  # (N, M, 2)
     bottom_right = np.minimum(a[:, None, 2:], b[None, :, 2:])  # (N, M, 2)
     sides = np.clip(bottom_right - top_left, 0, None)
     inter = sides[..., 0] * sides[..., 1]  # (N, M)
-    union = box_area(a)[:, None] + box_area(b)[None, :] - inter
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    area_a, area_b = box_area(a)[:, None], box_area(b)[None, :]  # (N, 1), (1, M)
+    if kind == "min":
+        denominator = np.minimum(area_a, area_b)
+    elif kind == "iou":
+        denominator = area_a + area_b - inter  # the union
+    else:
+        raise ParameterError(f"kind must be 'iou' or 'min', got {kind!r}")
+    return np.divide(inter, denominator, out=np.zeros_like(inter), where=denominator > 0)
 
 
 def overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> Overlap:
@@ -107,13 +121,18 @@ def check_iou_threshold(iou_threshold: float) -> float:
 
 
 def nms_steps(
-    boxes: np.ndarray, scores: np.ndarray, iou_threshold: float, class_ids: np.ndarray | None = None
+    boxes: np.ndarray,
+    scores: np.ndarray,
+    iou_threshold: float,
+    class_ids: np.ndarray | None = None,
+    *,
+    kind: OverlapKind = "iou",
 ) -> list[NmsStep]:
     """Greedy NMS recorded round by round (see the module docstring).
 
     ``boxes``: (N, 4) x1, y1, x2, y2; ``scores``: (N,); ``class_ids``: (N,) ints for per-class NMS, or
-    None to treat all boxes as one class. A box is suppressed when IoU > ``iou_threshold``. Each round
-    costs one vectorised IoU of the kept box against the remaining ones.
+    None to treat all boxes as one class. A box is suppressed when IoU (or the ``kind`` of overlap) >
+    ``iou_threshold``. Each round costs one vectorised overlap of the kept box against the remaining ones.
 
     >>> steps = nms_steps(np.array([[0, 0, 10, 10], [1, 1, 10, 10], [20, 20, 30, 30]]), [0.9, 0.8, 0.7], 0.5)
     >>> [(s.kept, s.suppressed.tolist(), s.ious.round(2).tolist()) for s in steps]
@@ -135,7 +154,7 @@ def nms_steps(
     steps = []
     while remaining.size:
         kept, rest = remaining[0], remaining[1:]
-        ious = iou_matrix(boxes[kept : kept + 1], boxes[rest])[0]  # (len(rest),)
+        ious = iou_matrix(boxes[kept : kept + 1], boxes[rest], kind)[0]  # (len(rest),)
         hit = (ious > threshold) & (classes[rest] == classes[kept])
         steps.append(NmsStep(int(kept), rest[hit], ious[hit]))
         remaining = rest[~hit]
@@ -143,7 +162,12 @@ def nms_steps(
 
 
 def nms(
-    boxes: np.ndarray, scores: np.ndarray, iou_threshold: float, class_ids: np.ndarray | None = None
+    boxes: np.ndarray,
+    scores: np.ndarray,
+    iou_threshold: float,
+    class_ids: np.ndarray | None = None,
+    *,
+    kind: OverlapKind = "iou",
 ) -> np.ndarray:
     """Indices of the boxes greedy NMS keeps, best score first; arguments as in ``nms_steps``.
 
@@ -151,5 +175,5 @@ def nms(
     array([0, 2])
     """
     return np.array(
-        [step.kept for step in nms_steps(boxes, scores, iou_threshold, class_ids)], dtype=np.int64
+        [step.kept for step in nms_steps(boxes, scores, iou_threshold, class_ids, kind=kind)], dtype=np.int64
     )

@@ -136,7 +136,7 @@ def select(
     kept = np.array([step.kept for step in steps], dtype=np.int64)
     originals = to_original(boxes[kept], network.placement)
     detections = [
-        Detection(names[class_id[k]], int(class_id[k]), float(scores[k]), tuple(float(v) for v in box))
+        Detection(names[class_id[k]], int(class_id[k]), float(scores[k]), tuple(box.tolist()))
         for k, box in zip(kept, originals, strict=True)
     ]
     return Selection(box_index, class_id, scores, steps, detections, {"nms": _ms_since(start)})

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnn_core.errors import ImageError, ParameterError
+from cnn_core.errors import ParameterError
+from cnn_core.images import check_rgb
 
 #: Smallest image side accepted for detection: below this there is nothing for a 16-pixel cell to see.
 MIN_SIDE = 32
@@ -94,19 +95,6 @@ def check_score_threshold(threshold: float) -> float:
     return float(threshold)
 
 
-def check_image(image: np.ndarray) -> np.ndarray:
-    """Accept an (H, W, 3) uint8 RGB array with both sides ≥ MIN_SIDE; raise ImageError otherwise."""
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ImageError(f"the image must be (H, W, 3) uint8 RGB, got shape {image.shape} {image.dtype}")
-    if min(image.shape[:2]) < MIN_SIDE:
-        raise ImageError(
-            f"the image is {image.shape[1]}x{image.shape[0]} pixels; detection needs at least "
-            f"{MIN_SIDE}x{MIN_SIDE}"
-        )
-    return image
-
-
 def letterbox(image: np.ndarray, size: int) -> tuple[np.ndarray, Letterbox]:
     """Resize ``image`` (H, W, 3) uint8 to fit ``size`` x ``size`` keeping its aspect, pad with grey.
 
@@ -120,7 +108,7 @@ def letterbox(image: np.ndarray, size: int) -> tuple[np.ndarray, Letterbox]:
     """
     import cv2
 
-    image = check_image(image)
+    image = check_rgb(image, min_side=MIN_SIDE, purpose="detection")
     size = check_size(size)
     height, width = image.shape[:2]
     scale = min(size / width, size / height)
@@ -153,9 +141,7 @@ def decode(outputs: list[np.ndarray], heads: list[YoloHead], size: int) -> Candi
         w = head.anchors[:, 0] * np.exp(out[..., 2])  # (S, S, A) via the (A,) anchors
         h = head.anchors[:, 1] * np.exp(out[..., 3])
         boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=-1)  # (S, S, A, 4)
-        where = np.broadcast_to(
-            np.stack(np.indices((grid, grid, anchors)), axis=-1), (grid, grid, anchors, 3)
-        )
+        where = np.moveaxis(np.indices((grid, grid, anchors)), 0, -1)  # (S, S, A, 3): row, col, anchor
         parts.append(
             (
                 boxes.reshape(-1, 4),

@@ -17,7 +17,9 @@ import cv2
 import numpy as np
 
 from cnn_core.errors import ParameterError, ShapeError
+from cnn_core.images import check_rgb
 
+#: side (pixels) of the aligned face crop: dlib's face chip, read whole by the embedding network
 CROP_SIZE = 150
 PADDING = 0.25
 #: dlib's mean face shape (``dlib/image_transforms/interpolation.h``) at MTCNN's five landmarks, in
@@ -79,9 +81,7 @@ def align_face(
     Bilinear sampling; when the face shrinks by more than 2x the photo is first reduced with area
     averaging so the crop does not alias. Pixels outside the photo are black.
     """
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3:
-        raise ShapeError(f"image must be (H, W, 3) RGB, got {image.shape}")
+    image = check_rgb(image)
     matrix = alignment_matrix(landmarks, size, padding)
     scale = float(np.hypot(*matrix[:, 0]))
     if scale < 0.5:

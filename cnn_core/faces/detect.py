@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from cnn_core.errors import FaceError, ParameterError, ShapeError
+from cnn_core.detection.boxes import nms
+from cnn_core.errors import FaceError, ParameterError
 from cnn_core.faces.mtcnn_nets import MTCNNNets, load_mtcnn_nets, onet, pnet, rnet
+from cnn_core.images import check_rgb
 
 #: landmark names in O-Net's order (left/right as seen in the image)
 LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
@@ -63,35 +65,6 @@ class Detection:
 
     faces: list[Face]
     best_score: float
-
-
-def nms(boxes: np.ndarray, scores: np.ndarray, threshold: float, mode: str = "union") -> np.ndarray:
-    """Indices kept by greedy non-maximum suppression, best score first.
-
-    boxes: (N, 4) x1, y1, x2, y2; a box is dropped when its overlap with a kept box exceeds
-    ``threshold``; overlap is IoU (``union``) or intersection / smaller area (``min``).
-
-    >>> nms(np.array([[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30.]]), np.array([.9, .8, .7]), 0.5)
-    array([0, 2])
-    """
-    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    order = np.argsort(-scores, kind="stable")
-    keep = []
-    while order.size:
-        best, rest = order[0], order[1:]
-        keep.append(best)
-        width = np.clip(
-            np.minimum(boxes[best, 2], boxes[rest, 2]) - np.maximum(boxes[best, 0], boxes[rest, 0]), 0, None
-        )
-        height = np.clip(
-            np.minimum(boxes[best, 3], boxes[rest, 3]) - np.maximum(boxes[best, 1], boxes[rest, 1]), 0, None
-        )
-        inter = width * height
-        denominator = (
-            areas[best] + areas[rest] - inter if mode == "union" else np.minimum(areas[best], areas[rest])
-        )
-        order = rest[inter / np.maximum(denominator, 1e-9) <= threshold]
-    return np.asarray(keep, dtype=int)
 
 
 def calibrate(boxes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -175,7 +148,7 @@ def _output(nets: MTCNNNets, image: np.ndarray, boxes: np.ndarray) -> tuple[list
     origin, size = boxes[keep, None, :2], (boxes[keep, None, 2:4] - boxes[keep, None, :2])  # (N, 1, 2)
     landmarks = origin + np.stack([marks[keep, :5], marks[keep, 5:]], axis=2) * size  # (N, 5, 2)
     final = calibrate(boxes[keep, :4], offsets[keep])
-    order = nms(final, probability[keep], 0.7, mode="min")
+    order = nms(final, probability[keep], 0.7, kind="min")
     faces = [Face(tuple(final[i]), float(probability[keep][i]), landmarks[i]) for i in order]
     return faces, float(probability.max())
 
@@ -192,9 +165,7 @@ def detect_faces(
     ``min_face``: smallest face side looked for, in pixels of the (downscaled) detection copy;
     ``detect_side``: longest side of that copy. Faces come most confident first.
     """
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ShapeError(f"image must be (H, W, 3) uint8 RGB, got {image.shape} {image.dtype}")
+    image = check_rgb(image)
     if min_face < 12:
         raise ParameterError(f"min_face must be ≥ 12 pixels (P-Net's window), got {min_face}")
     if detect_side < 48:

@@ -12,7 +12,7 @@ in the user's session and travels as a small JSON file:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,31 +33,65 @@ class GalleryFileError(CNNLabError):
 
 
 @dataclass(frozen=True)
-class Gallery:
-    """Enrolled people: ``names`` (K,) and ``embeddings`` (K, 128). Immutable: enrolling returns a new one."""
+class Entry:
+    """One enrolled face: the person's name, the descriptor (128,) float32 and, when it was enrolled from a
+    photo in this session, the aligned crop (150, 150, 3) uint8 it came from (None after an import)."""
 
-    names: tuple[str, ...] = ()
-    embeddings: np.ndarray = field(default_factory=lambda: np.zeros((0, EMBEDDING_SIZE), dtype=np.float32))
+    name: str
+    embedding: np.ndarray
+    crop: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Gallery:
+    """Enrolled faces in the order they were enrolled. Immutable: enrolling returns a new gallery.
+
+    >>> g = Gallery().enrol("Ada", np.zeros(128)).enrol(" Bo  Li ", np.ones(128))
+    >>> g.names, g.embeddings.shape
+    (('Ada', 'Bo Li'), (2, 128))
+    """
+
+    entries: tuple[Entry, ...] = ()
 
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self.entries)
 
-    def enrol(self, name: str, embedding: np.ndarray) -> Gallery:
-        """A gallery with ``name`` → ``embedding`` (128,) appended (a name may be enrolled more than once)."""
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The K names, one per entry (a person enrolled twice appears twice)."""
+        return tuple(entry.name for entry in self.entries)
+
+    @property
+    def embeddings(self) -> np.ndarray:
+        """The descriptors as one (K, 128) float32 matrix, row k for entry k."""
+        rows = [entry.embedding for entry in self.entries]
+        return np.array(rows, dtype=np.float32).reshape(len(rows), EMBEDDING_SIZE)
+
+    def enrol(self, name: str, embedding: np.ndarray, crop: np.ndarray | None = None) -> Gallery:
+        """A gallery with ``name`` → ``embedding`` (128,) appended (a name may be enrolled more than once);
+        ``crop`` is the aligned face to show beside the name."""
         name = _check_name(name)
         vector = np.asarray(embedding, dtype=np.float32)
         if vector.shape != (EMBEDDING_SIZE,) or not np.isfinite(vector).all():
             raise ShapeError(f"embedding must be {EMBEDDING_SIZE} finite numbers, got shape {vector.shape}")
-        if len(self) >= MAX_ENTRIES:
-            raise ParameterError(f"the gallery is full ({MAX_ENTRIES} entries)")
-        return Gallery((*self.names, name), np.vstack([self.embeddings, vector[None]]))
+        _check_room(len(self) + 1)
+        return Gallery((*self.entries, Entry(name, vector, crop)))
+
+    def extend(self, other: Gallery) -> Gallery:
+        """This gallery's entries followed by ``other``'s (e.g. an imported file)."""
+        _check_room(len(self) + len(other))
+        return Gallery(self.entries + other.entries)
 
     def remove(self, index: int) -> Gallery:
         """A gallery without entry ``index``."""
         if not 0 <= index < len(self):
             raise ParameterError(f"index must be in 0..{len(self) - 1}, got {index}")
-        keep = [i for i in range(len(self)) if i != index]
-        return Gallery(tuple(self.names[i] for i in keep), self.embeddings[keep])
+        return Gallery(self.entries[:index] + self.entries[index + 1 :])
+
+
+def _check_room(size: int) -> None:
+    if size > MAX_ENTRIES:
+        raise ParameterError(f"a gallery holds at most {MAX_ENTRIES} entries, got {size}")
 
 
 def _check_name(name: object) -> str:
@@ -104,8 +138,8 @@ def identify(gallery: Gallery, embedding: np.ndarray, threshold: float = DEFAULT
 def gallery_to_json(gallery: Gallery) -> str:
     """The gallery as a JSON document (descriptors rounded to 6 decimals)."""
     entries = [
-        {"name": name, "embedding": [round(float(v), 6) for v in vector]}
-        for name, vector in zip(gallery.names, gallery.embeddings, strict=True)
+        {"name": entry.name, "embedding": [round(float(v), 6) for v in entry.embedding]}
+        for entry in gallery.entries
     ]
     return json.dumps({"format": FORMAT, "version": VERSION, "model": MODEL, "entries": entries})
 

@@ -14,6 +14,7 @@ chooses hard and semi-hard triplets, since random ones are almost all easy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,6 +40,24 @@ def triplet_kind(d_ap: float, d_an: float, alpha: float) -> str:
     return "semi-hard" if d_an <= d_ap + alpha else "easy"
 
 
+def squared_distance(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """d(x, y) = ‖x − y‖² over the last axis (descriptors D), broadcasting the others.
+
+    >>> squared_distance(np.array([0.0, 3.0]), np.array([4.0, 0.0]))
+    np.float64(25.0)
+    """
+    return ((np.asarray(x, dtype=np.float64) - np.asarray(y, dtype=np.float64)) ** 2).sum(axis=-1)
+
+
+def margin_loss(d_ap: np.ndarray | float, d_an: np.ndarray | float, alpha: float) -> np.ndarray:
+    """L = max(d(A, P) − d(A, N) + α, 0), elementwise over distances of any shape.
+
+    >>> margin_loss(np.array([0.09, 0.01]), np.array([0.04, 1.0]), 0.2).round(3).tolist()
+    [0.25, 0.0]
+    """
+    return np.maximum(np.asarray(d_ap) - np.asarray(d_an) + alpha, 0.0)
+
+
 @dataclass(frozen=True)
 class Triplet:
     """One evaluated triplet: squared distances, the loss and its kind."""
@@ -48,6 +67,24 @@ class Triplet:
     alpha: float
     loss: float
     kind: str
+
+    @classmethod
+    def of(cls, d_ap: float, d_an: float, alpha: float) -> Triplet:
+        """The triplet with squared distances d(A, P), d(A, N) and margin α, its loss and kind filled in."""
+        return cls(d_ap, d_an, alpha, float(margin_loss(d_ap, d_an, alpha)), triplet_kind(d_ap, d_an, alpha))
+
+
+def _batch_distances(
+    anchors: np.ndarray, positives: np.ndarray, negatives: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """d(A, P) and d(A, N), each (N,), for anchors, positives and negatives (N, D)."""
+    anchors, positives, negatives = (np.asarray(x, dtype=np.float64) for x in (anchors, positives, negatives))
+    if not (anchors.shape == positives.shape == negatives.shape) or anchors.ndim != 2:
+        raise ShapeError(
+            f"anchors, positives and negatives must be (N, D) alike, got {anchors.shape}, "
+            f"{positives.shape}, {negatives.shape}"
+        )
+    return squared_distance(anchors, positives), squared_distance(anchors, negatives)
 
 
 def triplet_losses(
@@ -60,31 +97,30 @@ def triplet_losses(
     [0.25, 0.0]
     """
     alpha = _check_alpha(alpha)
-    anchors, positives, negatives = (np.asarray(x, dtype=np.float64) for x in (anchors, positives, negatives))
-    if not (anchors.shape == positives.shape == negatives.shape) or anchors.ndim != 2:
-        raise ShapeError(
-            f"anchors, positives and negatives must be (N, D) alike, got {anchors.shape}, "
-            f"{positives.shape}, {negatives.shape}"
-        )
-    d_ap = ((anchors - positives) ** 2).sum(axis=1)
-    d_an = ((anchors - negatives) ** 2).sum(axis=1)
-    return np.maximum(d_ap - d_an + alpha, 0.0)
+    return margin_loss(*_batch_distances(anchors, positives, negatives), alpha)
 
 
 def triplet(
     anchor: np.ndarray, positive: np.ndarray, negative: np.ndarray, alpha: float = DEFAULT_ALPHA
 ) -> Triplet:
     """Evaluate one triplet of (D,) descriptors."""
-    batch = [np.asarray(x, dtype=np.float64)[None] for x in (anchor, positive, negative)]
-    loss = float(triplet_losses(*batch, alpha)[0])
-    d_ap = float(((batch[0] - batch[1]) ** 2).sum())
-    d_an = float(((batch[0] - batch[2]) ** 2).sum())
-    return Triplet(d_ap, d_an, float(alpha), loss, triplet_kind(d_ap, d_an, alpha))
+    alpha = _check_alpha(alpha)
+    d_ap, d_an = _batch_distances(*(np.asarray(x)[None] for x in (anchor, positive, negative)))  # (1,) each
+    return Triplet.of(float(d_ap[0]), float(d_an[0]), alpha)
+
+
+class LabelledTriplet(NamedTuple):
+    """Indices of an (anchor, positive, negative) triple in a labelled set, and its evaluation."""
+
+    anchor: int
+    positive: int
+    negative: int
+    triplet: Triplet
 
 
 def all_triplets(
     embeddings: np.ndarray, names: list[str], alpha: float = DEFAULT_ALPHA
-) -> list[tuple[int, int, int, Triplet]]:
+) -> list[LabelledTriplet]:
     """Every valid (anchor, positive, negative) index triple of a labelled set with its evaluation.
 
     embeddings: (K, D); names: K labels (a positive shares the anchor's name, a negative does not).
@@ -95,16 +131,12 @@ def all_triplets(
         raise ShapeError(
             f"embeddings must be (K, D) with K = len(names), got {embeddings.shape} and {len(names)}"
         )
-    squared = ((embeddings[:, None, :] - embeddings[None, :, :]) ** 2).sum(axis=2)  # (K, K)
-    result = []
-    for a, name in enumerate(names):
-        for p, other in enumerate(names):
-            if p == a or other != name:
-                continue
-            for n, negative_name in enumerate(names):
-                if negative_name == name:
-                    continue
-                d_ap, d_an = float(squared[a, p]), float(squared[a, n])
-                loss = max(d_ap - d_an + alpha, 0.0)
-                result.append((a, p, n, Triplet(d_ap, d_an, alpha, loss, triplet_kind(d_ap, d_an, alpha))))
-    return result
+    squared = squared_distance(embeddings[:, None, :], embeddings[None, :, :])  # (K, K)
+    return [
+        LabelledTriplet(a, p, n, Triplet.of(float(squared[a, p]), float(squared[a, n]), alpha))
+        for a, name in enumerate(names)
+        for p, other in enumerate(names)
+        if p != a and other == name
+        for n, negative_name in enumerate(names)
+        if negative_name != name
+    ]

@@ -18,7 +18,7 @@ import numpy as np
 from cnn_core.errors import ModelFileError
 
 #: tfjs storage dtypes we read, by their manifest name
-_STORED = {
+_STORED: dict[str, np.dtype] = {
     "float32": np.dtype("<f4"),
     "int32": np.dtype("<i4"),
     "uint8": np.dtype("u1"),

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from cnn_core.errors import ImageError, ParameterError, ShapeError
+from cnn_core.errors import ParameterError
+from cnn_core.images import check_rgb
 
 #: The smallest side an image may have: the networks shrink it 4x (fast stylisers) or more (features).
 MIN_SIDE = 32
@@ -16,25 +17,15 @@ MIN_SIDE = 32
 MAX_SIDE = 1024
 
 
-def check_rgb(image: np.ndarray, name: str = "image") -> np.ndarray:
-    """Return ``image`` if it is an (H, W, 3) RGB array with both sides ≥ MIN_SIDE, else raise.
+def check_style_image(image: np.ndarray, name: str = "image") -> np.ndarray:
+    """``check_rgb`` with the style networks' minimum: (H, W, 3) uint8 RGB, both sides ≥ MIN_SIDE.
 
-    >>> check_rgb(np.zeros((20, 40)), "content")
+    >>> check_style_image(np.zeros((20, 40, 3), np.uint8), "content")
     Traceback (most recent call last):
     ...
-    cnn_core.errors.ShapeError: content must be an (H, W, 3) RGB image, got shape (20, 40)...
+    cnn_core.errors.ImageError: the content is 40x20 pixels; style transfer needs at least 32x32
     """
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3:
-        raise ShapeError(
-            f"{name} must be an (H, W, 3) RGB image, got shape {image.shape}; "
-            "convert grayscale or RGBA pictures to RGB first"
-        )
-    if min(image.shape[:2]) < MIN_SIDE:
-        raise ImageError(
-            f"{name} is too small ({image.shape[1]}x{image.shape[0]}); both sides need at least {MIN_SIDE} px"
-        )
-    return image
+    return check_rgb(image, name, min_side=MIN_SIDE, purpose="style transfer")
 
 
 def is_grayscale(image: np.ndarray) -> bool:

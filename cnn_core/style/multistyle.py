@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cnn_core.style.image_ops import blend, check_rgb, pad_to_multiple, to_uint8, to_unit
+from cnn_core.style.image_ops import blend, check_style_image, pad_to_multiple, to_uint8, to_unit
 from cnn_core.style.mixing import NUM_STYLES
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def stylize_multistyle(
     blends the painting with the photo: 0 gives the photo, 1 the painting (this network has no
     style vector of the photo to blend with).
     """
-    content = check_rgb(content, "content")
+    content = check_style_image(content, "content")
     height, width = content.shape[:2]
     x = pad_to_multiple(to_unit(content), 4)[None]  # (1, H', W', 3)
     w = np.asarray(weights, dtype=np.float32).reshape(1, NUM_STYLES)

@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from cnn_core.style.gram import mean_gram, softmax_smoothing
-from cnn_core.style.image_ops import check_rgb, fit_longer_side, keep_colours, to_uint8, to_unit
+from cnn_core.style.image_ops import check_style_image, fit_longer_side, keep_colours, to_uint8, to_unit
 from cnn_core.style.losses import content_cost, style_cost, total_variation
 from cnn_core.style.settings import GatysSettings
 
@@ -60,8 +60,8 @@ class StyleProblem:
         self.settings = settings
         self.layers = list(dict.fromkeys([settings.content_layer, *settings.style_layers]))
         self.extractor = feature_extractor(self.layers, backbone)
-        self.content = fit_longer_side(check_rgb(content, "content"), settings.size)
-        style_small = fit_longer_side(check_rgb(style, "style image"), settings.size)
+        self.content = fit_longer_side(check_style_image(content, "content"), settings.size)
+        style_small = fit_longer_side(check_style_image(style, "style image"), settings.size)
         self.content_target = self.features(to_unit(self.content)[None])[settings.content_layer]
         style_features = self.features(to_unit(style_small)[None])
         self.style_grams = {name: mean_gram(style_features[name]) for name in settings.style_layers}
@@ -160,7 +160,7 @@ def run_gatys(problem: StyleProblem) -> Iterator[Progress]:
     start = time.perf_counter()
     x = initial_image(problem.content, s.init, s.seed)
     variable = tf.Variable(x) if s.optimizer == "adam" else None
-    adam_step = _adam(problem, s.learning_rate) if variable is not None else None
+    adam_step = _adam(problem, s.learning_rate)  # traced on its first call only
     step, previous = 0, start
     while step < s.steps:
         chunk = min(s.report_every, s.steps - step)

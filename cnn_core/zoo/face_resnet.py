@@ -25,11 +25,13 @@ import keras
 import numpy as np
 
 from cnn_core.errors import ModelFileError
+from cnn_core.faces.align import CROP_SIZE
+from cnn_core.faces.gallery import EMBEDDING_SIZE
 from cnn_core.readers.tfjs import read_tfjs_weights
 from cnn_core.weights import weight_path
 
-INPUT_SIZE = 150
-EMBEDDING_SIZE = 128
+#: the network reads the aligned crops whole (dlib's 150x150 face chips)
+INPUT_SIZE = CROP_SIZE
 #: per-channel mean of dlib's training crops, subtracted before dividing by 255 (face-api)
 MEAN_RGB = (122.782, 117.001, 104.298)
 #: residual stages in order: (block name, filters, down-sampling?)

@@ -9,6 +9,7 @@ from PIL import Image
 
 from cnn_core import zoo
 from cnn_core.__main__ import main
+from cnn_core.commands import classify as classify_command
 from cnn_core.images import sample_image
 
 
@@ -57,3 +58,42 @@ def test_rf_figures_and_errors(capsys, monkeypatch, zoo_built):
     with pytest.raises(SystemExit) as stop:
         main(["rf", "vgg99"])
     assert stop.value.code == 2 and "unknown model 'vgg99'; valid models:" in capsys.readouterr().err
+
+
+def test_classify_several_files_with_one_model(capsys, monkeypatch, tmp_path):
+    """Two photos, one model build: JSON Lines naming each file; scikit-image's chelsea is an Egyptian
+    cat (ImageNet 285) and coffee an espresso (967)."""
+    builds = []
+    build = classify_command.build_efficientnet_lite0
+    monkeypatch.setattr(classify_command, "build_efficientnet_lite0", lambda: builds.append(1) or build())
+    paths = [tmp_path / "chelsea.png", tmp_path / "coffee.png"]
+    for path in paths:
+        Image.fromarray(sample_image(path.stem)).save(path)
+    assert main(["classify", *map(str, paths), "--json"]) == 0
+    assert len(builds) == 1
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [result["file"] for result in results] == list(map(str, paths))
+    assert [(r["top5"][0]["label"], r["top5"][0]["index"]) for r in results] == [
+        ("Egyptian cat", 285),
+        ("espresso", 967),
+    ]
+
+
+def test_classify_table(capsys, tmp_path):
+    path = tmp_path / "chelsea.png"
+    Image.fromarray(sample_image("chelsea")).save(path)
+    assert main(["classify", str(path)]) == 0
+    header, rule, first, *rest = capsys.readouterr().out.splitlines()
+    assert header.split() == ["#", "class", "index", "p"] and set(rule) == {"-"}
+    assert first.split()[:4] == ["1", "Egyptian", "cat", "285"]
+    assert first.index("285") + 3 == header.index("index") + len("index")  # numbers right-aligned
+    assert len(rest) == 5 and rest[-1].startswith("time: ")
+
+
+def test_rf_table(capsys, monkeypatch, zoo_built):
+    monkeypatch.setattr(zoo, "build_model", zoo_built)
+    assert main(["rf", "vgg16"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["layer", "rf", "jump", "start"]
+    assert lines[2].split() == ["input", "1", "1", "0.0"]
+    assert lines[-1] == "receptive field of the last feature map: 212 px, jump 32 px"  # block5_pool

@@ -64,3 +64,10 @@ def test_any_photo_gives_lenet_a_digit_to_read():
     at.selectbox(key="act_photo_sample").set_value("coins").run()
     assert not at.exception
     assert any(m.value.startswith("Prediction: **") for m in at.markdown)
+
+
+def test_a_link_to_top_patches_opens_on_its_unit():
+    at = _page(act_tab="Top patches", act_layer="block4a_expand_activation", act_channel="7")
+    assert not at.exception
+    assert any(m.value.startswith("**block4a_expand_activation, channel 7**") for m in at.markdown)
+    assert sum(" · (" in caption for caption in _image_captions(at)) == 9  # the course's nine patches

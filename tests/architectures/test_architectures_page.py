@@ -7,15 +7,15 @@ import pytest
 from keras import layers
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import PAGES
+from tests.apptest import PAGES, url_param
 
 PAGE = str(PAGES / "architectures.py")
 
 
-def _open(tab: str | None = None, **params: str) -> AppTest:
+def _open(section: str | None = None, **params: str) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=180)
-    if tab:
-        at.query_params["tab"] = tab
+    if section:
+        at.query_params["arch_tab"] = section
     at.query_params.update(params)
     at.run()
     assert not at.exception, at.exception
@@ -47,7 +47,8 @@ def keras_files(tmp_path_factory) -> dict[str, bytes]:
 def test_default_is_the_course_lenet5():
     at = _open()
     assert _metrics(at)["parameters"] == "62,006"
-    assert at.query_params["model"] == "lenet5"
+    picker = at.selectbox(key="arch_model")
+    assert (picker.value, url_param(picker)) == ("lenet5", "arch_model")
     table = at.dataframe[0].value
     assert table.loc[table["name"] == "fc3", "params"].item() == 48_120
 
@@ -63,11 +64,12 @@ def test_pick_a_model(name, total, trainable):
     metrics = _metrics(at)
     assert metrics["parameters"] == total
     assert metrics["trainable"] == trainable
-    assert at.query_params["model"] == name
+    picker = at.selectbox(key="arch_model")
+    assert (picker.value, url_param(picker)) == (name, "arch_model")
 
 
 def test_url_opens_a_model():
-    assert _metrics(_open(model="plain50"))["parameters"] == "22,848,616"
+    assert _metrics(_open(arch_model="plain50"))["parameters"] == "22,848,616"
 
 
 def test_block_drawings_come_from_the_builders():
@@ -85,7 +87,8 @@ def test_bottleneck_calculator_course_numbers_and_errors():
     assert (metrics["direct"], metrics["with the 1x1 bottleneck"]) == ("120.4 M", "12.4 M")
     at.number_input(key="arch_b_bottleneck").set_value(0).run()
     assert "bottleneck must be ≥ 1, got 0" in _errors(at)
-    assert at.query_params["b_bottleneck"] == "0"
+    control = at.number_input(key="arch_b_bottleneck")
+    assert (control.value, url_param(control)) == (0, "arch_b_bottleneck")
 
 
 def test_why_convolutions_course_numbers():
@@ -146,7 +149,54 @@ def test_bad_uploads_show_a_clear_message(keras_files, content, message):
 
 
 def test_compare_two_models():
-    at = _open("Compare", a="lenet5", b="lenet5-1998")
+    at = _open("Compare", arch_cmp_a="lenet5", arch_cmp_b="lenet5-1998")
     table = at.table[0].value
     assert list(table.columns) == ["lenet5", "lenet5_1998"]
     assert table.loc["parameters"].tolist() == ["62,006", "60,840"]
+
+
+def _view(at: AppTest) -> dict:
+    """What the open tab shows: its metrics, tables, block drawings and error messages."""
+    return {
+        "metrics": _metrics(at),
+        "tables": [table.value.to_dict() for table in at.table],
+        "drawings": [chart.proto.spec for chart in at.get("graphviz_chart")],
+        "errors": _errors(at),
+    }
+
+
+@pytest.mark.parametrize(
+    ("old_link", "new_link", "expected"),
+    [
+        ({"model": "lenet5-1998"}, {"arch_model": "lenet5-1998"}, {"parameters": "60,840"}),
+        (  # 28·28·8·192 + 28·28·32·5·5·8 = 1,204,224 + 5,017,600 multiplies
+            {"tab": "1x1 bottleneck", "b_bottleneck": "8"},
+            {"arch_tab": "1x1 bottleneck", "arch_b_bottleneck": "8"},
+            {"with the 1x1 bottleneck": "6.2 M"},
+        ),
+        (  # 3x3 filters: 30x30x6 out; 3·3·3·6 + 6 and 3072·5400 + 5400 parameters
+            {"tab": "Why convolutions", "w_f": "3"},
+            {"arch_tab": "Why convolutions", "arch_w_f": "3"},
+            {"conv 32x32x3 → 30x30x6": "168", "fully connected, same shapes": "16,594,200"},
+        ),
+        (
+            {"tab": "Residual & Inception blocks", "block": "Inception module 3a (paper, 5x5)"},
+            {"arch_tab": "Residual & Inception blocks", "arch_block": "Inception module 3a (paper, 5x5)"},
+            {},
+        ),
+        (
+            {"tab": "Compare", "a": "lenet5", "b": "lenet5-1998"},
+            {"arch_tab": "Compare", "arch_cmp_a": "lenet5", "arch_cmp_b": "lenet5-1998"},
+            {},
+        ),
+    ],
+)
+def test_an_old_link_opens_the_same_view(old_link, new_link, expected):
+    old, new = _view(_open(**old_link)), _view(_open(**new_link))
+    assert old == new
+    assert expected.items() <= old["metrics"].items()
+    if "block" in old_link:
+        assert '"inception_3a_5x5_relu" -> "inception_3a_concat" [label="28x28x32"]' in old["drawings"][0]
+    if "a" in old_link:
+        assert old["tables"][0]["lenet5"]["parameters"] == "62,006"
+        assert old["tables"][0]["lenet5_1998"]["parameters"] == "60,840"

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from cnn_core.conv.reference import convolve2d, cross_correlate2d, pool2d
 from cnn_core.errors import ParameterError, ShapeError
+from tests.numerics import U64, assert_within, gamma
 
 
 def _tf_padding(p):
@@ -35,9 +36,15 @@ def test_cross_correlation_matches_tf_conv2d(h, w, c_in, c_out, f, p, s, d, seed
     x = rng.normal(size=(h, w, c_in))
     kernel = rng.normal(size=(f, f, c_in, c_out))
     bias = rng.normal(size=c_out)
-    expected = tf.nn.conv2d(x[None], kernel, strides=s, padding=_tf_padding(p), dilations=d)[0] + bias
+
+    def tf_conv(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+        return tf.nn.conv2d(x[None], kernel, strides=s, padding=_tf_padding(p), dilations=d)[0].numpy()
+
+    expected = tf_conv(x, kernel) + bias
     ours = cross_correlate2d(x, kernel, bias, stride=s, padding=p, dilation=d)
-    np.testing.assert_allclose(ours, expected.numpy(), atol=1e-9)
+    # float64 on both sides, f·f·c_in products and the bias in any order: each within γ_n·Σ|terms|
+    bound = 2 * gamma(f * f * c_in + 1, U64) * (tf_conv(np.abs(x), np.abs(kernel)) + np.abs(bias))
+    assert_within(ours, expected, bound)
 
 
 def test_course_vertical_edge_example_by_hand():
@@ -57,7 +64,8 @@ def test_true_convolution_flips_the_kernel():
     a, b = rng.normal(size=(5, 5)), rng.normal(size=(3, 3))
     from scipy.signal import convolve2d as scipy_convolve
 
-    np.testing.assert_allclose(convolve2d(a, b)[:, :, 0], scipy_convolve(a, b, mode="valid"))
+    bound = 2 * gamma(9, U64) * scipy_convolve(np.abs(a), np.abs(b), mode="valid")  # 9 float64 products each
+    assert_within(convolve2d(a, b)[:, :, 0], scipy_convolve(a, b, mode="valid"), bound)
 
 
 @settings(max_examples=40, deadline=None)
@@ -74,10 +82,15 @@ def test_pooling_matches_tf(h, w, c, f, s, padding, seed):
     if f > min(h, w):
         return
     x = np.random.default_rng(seed).normal(size=(h, w, c))
-    tf_max = tf.nn.max_pool2d(x[None], f, s, padding.upper())[0].numpy()
-    tf_avg = tf.nn.avg_pool2d(x[None], f, s, padding.upper())[0].numpy()
-    np.testing.assert_allclose(pool2d(x, f, s, mode="max", padding=padding), tf_max, atol=1e-12)
-    np.testing.assert_allclose(pool2d(x, f, s, mode="average", padding=padding), tf_avg, atol=1e-12)
+    batch = tf.constant(x[None])  # a float64 tensor: from a numpy array, TF 2.21's max-pool returns float32
+    tf_max = tf.nn.max_pool2d(batch, f, s, padding.upper())[0].numpy()
+    tf_avg = tf.nn.avg_pool2d(batch, f, s, padding.upper())[0].numpy()
+    np.testing.assert_array_equal(pool2d(x, f, s, mode="max", padding=padding), tf_max)  # a max is exact
+    # float64 means of ≤ f·f values: the sum and the division (or a product by 1/count) round each side
+    magnitude = tf.nn.avg_pool2d(np.abs(x)[None], f, s, padding.upper())[0].numpy()
+    assert_within(
+        pool2d(x, f, s, mode="average", padding=padding), tf_avg, 2 * gamma(f * f + 1, U64) * magnitude
+    )
 
 
 def test_pooling_course_example_by_hand():

@@ -1,4 +1,4 @@
-"""Architecture rules: cnn_core never imports Streamlit; quick pages never import TensorFlow."""
+"""Architecture rules: cnn_core never imports Streamlit, pages are thin, quick pages never load TensorFlow."""
 
 import ast
 import subprocess
@@ -8,16 +8,37 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _imported_packages(tree: ast.AST) -> set[str]:
+    """The top-level packages a module imports (``from a.b import c`` → ``a``)."""
+    packages = set()
+    for node in ast.walk(tree):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        packages.update(name.split(".")[0] for name in names)
+    return packages
+
+
 def test_cnn_core_has_no_streamlit_import():
-    offenders = []
-    for path in (ROOT / "cnn_core").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            if any(name.split(".")[0] == "streamlit" for name in names):
-                offenders.append(str(path.relative_to(ROOT)))
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "cnn_core").rglob("*.py")
+        if "streamlit" in _imported_packages(ast.parse(path.read_text(), str(path)))
+    ]
     assert not offenders, f"streamlit imported in cnn_core: {offenders}"
+
+
+def test_pages_are_a_header_and_one_run_tabs_call():
+    """A page script draws nothing itself: its sections (in app_support/<page>/) do, under run_tabs."""
+    for path in (ROOT / "app_pages").glob("*.py"):
+        if path.name == "home.py":  # no tabs: the catalogue's cards
+            continue
+        tree = ast.parse(path.read_text(), str(path))
+        calls = [
+            n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        ]
+        assert "streamlit" not in _imported_packages(tree), f"{path.name} uses Streamlit directly"
+        assert calls.count("page_header") == calls.count("run_tabs") == 1, path.name
 
 
 def test_home_and_convolution_pages_do_not_import_tensorflow():

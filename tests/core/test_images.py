@@ -8,7 +8,15 @@ import pytest
 from PIL import Image
 
 from cnn_core.errors import ImageError
-from cnn_core.images import SAMPLE_NAMES, decode_image, encode_png, load_image, sample_image, to_gray
+from cnn_core.images import (
+    SAMPLE_NAMES,
+    check_rgb,
+    decode_image,
+    encode_png,
+    load_image,
+    sample_image,
+    to_gray,
+)
 
 
 def _encode(image: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
@@ -103,3 +111,23 @@ def test_samples_files_and_helpers(tmp_path):
     with pytest.raises(ImageError, match="no such image file"):
         load_image(tmp_path / "missing.png")
     assert to_gray(np.full((1, 1, 3), 255, np.uint8))[0, 0] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("image", "min_side", "message"),
+    [
+        (np.zeros((40, 30), np.uint8), 1, r"photo must be \(H, W, 3\) uint8 RGB, got shape \(40, 30\) uint8"),
+        (np.zeros((40, 30, 4), np.uint8), 1, r"got shape \(40, 30, 4\) uint8"),
+        (np.zeros((40, 30, 3), np.float32), 1, r"got shape \(40, 30, 3\) float32"),
+        (np.zeros((40, 30, 3), np.uint8), 32, "the photo is 30x40 pixels; the test needs at least 32x32"),
+        (np.zeros((0, 30, 3), np.uint8), 1, "the photo is 30x0 pixels; the test needs at least 1x1"),
+    ],
+)
+def test_check_rgb_names_the_argument_and_echoes_the_value(image, min_side, message):
+    with pytest.raises(ImageError, match=message):
+        check_rgb(image, "photo", min_side=min_side, purpose="the test")
+
+
+def test_check_rgb_returns_a_good_image_unchanged():
+    image = np.zeros((32, 33, 3), np.uint8)
+    assert check_rgb(image, min_side=32) is image

@@ -20,10 +20,23 @@ def detector():
 
 
 @pytest.fixture(scope="session")
+def detector_exact(detector):
+    """The same network and weights in float64: the CPU-independent reference for float32 rounding."""
+    from cnn_core.detection.yolov3_tiny import YoloV3Tiny, build_yolov3_tiny
+    from tests.numerics import float64_twin
+
+    model = float64_twin(lambda: build_yolov3_tiny(None), detector.model)
+    return YoloV3Tiny(model, detector.heads, detector.names)
+
+
+@pytest.fixture(scope="session")
 def opencv_net():
-    """The independent reference: cv2.dnn.readNetFromDarknet on the same cfg and weights."""
+    """The independent reference: cv2.dnn.readNetFromDarknet on the same cfg and weights, with plain
+    convolutions (Winograd's transforms add rounding beyond a dot product's, several times ours)."""
     import cv2
 
-    return cv2.dnn.readNetFromDarknet(
+    net = cv2.dnn.readNetFromDarknet(
         str(weight_path("yolov3-tiny.cfg")), str(weight_path("yolov3-tiny.weights"))
     )
+    net.enableWinograd(False)
+    return net

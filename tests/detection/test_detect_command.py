@@ -1,4 +1,4 @@
-"""``python -m cnn_core detect IMAGE --json``: the exact JSON, and one-line errors for bad files."""
+"""``python -m cnn_core detect``: exact JSON, tables, folders in batch, annotated PNGs, one-line errors."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from cnn_core.__main__ import main
-from cnn_core.images import sample_image
+from cnn_core.images import load_image, sample_image
 
 
 def _png(array: np.ndarray, mode: str | None = None) -> bytes:
@@ -110,3 +110,56 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, content, args, messag
     status, out, err = _run(capsys, "detect", str(path), *args, "--json")
     assert status == 2 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_folder_with_a_corrupt_file_gives_json_lines_pngs_and_one_error(tmp_path, capsys):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "a_motorcycle.png").write_bytes(_png(sample_image("stereo_motorcycle")))  # 741x500
+    (folder / "b_broken.png").write_bytes(_corrupt())
+    (folder / "c_coffee.png").write_bytes(_png(sample_image("coffee")))  # 600x400
+    (folder / "notes.txt").write_text("not an image name, so not an input")
+    out = tmp_path / "annotated"
+    status, stdout, err = _run(capsys, "detect", str(folder), "--json", "-o", str(out))
+    assert status == 2
+    results = [json.loads(line) for line in stdout.splitlines()]
+    assert [result["file"] for result in results] == [
+        str(folder / "a_motorcycle.png"),
+        str(folder / "c_coffee.png"),
+    ]
+    assert all(set(result) == {"file", "detections", "ms", "out"} for result in results)
+    assert "motorbike" in {d["label"] for d in results[0]["detections"]}
+    assert "cup" in {d["label"] for d in results[1]["detections"]}
+    (line,) = err.splitlines()
+    assert line.startswith(f"error: {folder / 'b_broken.png'}: ") and "damaged or truncated" in line
+    for name, size in [("a_motorcycle.png", (741, 500)), ("c_coffee.png", (600, 400))]:
+        with Image.open(out / name) as picture:
+            assert (picture.format, picture.size) == ("PNG", size)
+    assert sorted(path.name for path in out.iterdir()) == ["a_motorcycle.png", "c_coffee.png"]
+
+
+def test_one_image_prints_a_table_and_writes_the_annotated_png(motorcycle_file, tmp_path, capsys):
+    out = tmp_path / "boxes.png"
+    status, stdout, err = _run(capsys, "detect", str(motorcycle_file), "-o", str(out))
+    assert status == 0 and err == ""
+    header, rule, first, *rest = stdout.splitlines()
+    assert header.split() == ["label", "score", "x1", "y1", "x2", "y2"] and len(rule) == len(header)
+    label, score, *box = first.split()
+    assert label == "motorbike" and 0.25 < float(score) <= 1
+    x1, y1, x2, y2 = map(float, box)
+    assert 0 <= x1 < x2 <= 741 and 0 <= y1 < y2 <= 500
+    assert any(line.startswith("time: preprocess ") and line.endswith(" ms") for line in rest)
+    assert f"annotated picture: {out}" in rest
+    picture = load_image(out, max_side=None)
+    assert picture.shape == (500, 741, 3)  # the original size, not the network's 416x416
+    assert not np.array_equal(picture, sample_image("stereo_motorcycle"))  # boxes were drawn
+
+
+def test_bad_out_paths_exit_2_before_any_work(motorcycle_file, tmp_path, capsys):
+    jpeg = tmp_path / "boxes.jpg"
+    status, out, err = _run(capsys, "detect", str(motorcycle_file), "-o", str(jpeg))
+    assert (status, out, err) == (2, "", f"error: --out must name a .png file, got '{jpeg}'\n")
+    taken = tmp_path / "taken.png"
+    taken.write_bytes(b"")
+    status, out, err = _run(capsys, "detect", str(motorcycle_file), str(motorcycle_file), "-o", str(taken))
+    assert status == 2 and out == "" and "--out must be a folder when there are several images" in err

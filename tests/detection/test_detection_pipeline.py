@@ -23,7 +23,9 @@ def test_stereo_motorcycle_is_a_motorbike(detector):
     result = detect(detector, image)
     best = result.detections[0]
     assert (best.label, best.class_id) == ("motorbike", 3)
-    assert best.score == pytest.approx(0.64, abs=0.03)  # weights.md sanity value
+    # docs/weights.md's sanity value, quoted to two decimals; the ± 0.03 is for the way a reference run
+    # may resize the picture, float32 rounding moves the score by only ~1e-6
+    assert best.score == pytest.approx(0.64, abs=0.03)
     x1, y1, x2, y2 = best.box
     assert 0 <= x1 < x2 <= 741 and 0 <= y1 < y2 <= 500
     assert (x2 - x1) * (y2 - y1) > 0.4 * 741 * 500  # the motorbike fills most of the photo
@@ -31,7 +33,7 @@ def test_stereo_motorcycle_is_a_motorbike(detector):
 
 def test_coffee_is_a_cup(detector):
     labels = {d.label: d.score for d in detect(detector, sample_image("coffee")).detections}
-    assert labels.get("cup") == pytest.approx(0.64, abs=0.03)
+    assert labels.get("cup") == pytest.approx(0.64, abs=0.03)  # docs/weights.md, as above
 
 
 def test_timings_cover_every_stage(detector):

@@ -49,7 +49,9 @@ def test_upload_pick_a_layer_click_a_unit_and_see_its_receptive_field(app_page):
     page.get_by_text("Upload", exact=True).first.click()
     wait_until_idle(page)
     upload_bytes(page, "tiny.png", _png(np.zeros((1, 1, 3), np.uint8)))
-    expect(page.get_by_text("image must be at least 16x16 pixels, got 1x1")).to_be_visible()
+    expect(
+        page.get_by_text("the image is 1x1 pixels; the ImageNet classifier needs at least 16x16")
+    ).to_be_visible()
     upload_bytes(page, "notes.png", b"not an image at all")
     expect(page.get_by_text("the file is not an image that can be read").first).to_be_visible()
     assert_no_exception(page)

@@ -52,7 +52,9 @@ def test_tiny_and_non_image_uploads_are_explained(app_page, tmp_path):
     tiny = tmp_path / "tiny.png"
     tiny.write_bytes(encode_png(np.zeros((10, 12, 3), np.uint8)))
     upload.set_input_files(str(tiny))
-    expect(page.get_by_text("content image is too small (12x10)")).to_be_visible(timeout=60_000)
+    expect(
+        page.get_by_text("the content image is 12x10 pixels; style transfer needs at least 32x32")
+    ).to_be_visible(timeout=60_000)
     expect(page.get_by_role("button", name="▶ Run")).to_be_disabled()
     notes = tmp_path / "notes.png"
     notes.write_text("not a picture")

@@ -27,6 +27,15 @@ def embedder():
 
 
 @pytest.fixture(scope="session")
+def embedder_exact(embedder):
+    """The same face ResNet and weights in float64: the CPU-independent reference for float32 rounding."""
+    from cnn_core.zoo.face_resnet import build_face_resnet
+    from tests.numerics import float64_twin
+
+    return float64_twin(lambda: build_face_resnet(weights=False), embedder)
+
+
+@pytest.fixture(scope="session")
 def mtcnn_reference():
     """The mtcnn package's own detector (its Keras P/R/O-Nets and pipeline), built once."""
     from mtcnn import MTCNN

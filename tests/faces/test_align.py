@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from cnn_core.errors import ParameterError, ShapeError
+from cnn_core.errors import ImageError, ParameterError, ShapeError
 from cnn_core.faces.align import align_face, alignment_matrix, template
 from cnn_core.faces.detect import detect_faces, pick_face
 from cnn_core.faces.embed import embed_crops
@@ -69,5 +69,7 @@ def test_bad_arguments():
         alignment_matrix(np.zeros((4, 2)))
     with pytest.raises(ParameterError, match="landmarks must not all coincide"):
         alignment_matrix(np.ones((5, 2)))
-    with pytest.raises(ShapeError, match=r"image must be \(H, W, 3\) RGB"):
+    with pytest.raises(
+        ImageError, match=r"image must be \(H, W, 3\) uint8 RGB, got shape \(10, 10\) float64"
+    ):
         align_face(np.zeros((10, 10)), template())

@@ -6,8 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from cnn_core.errors import FaceError, ParameterError, ShapeError
-from cnn_core.faces.detect import LANDMARK_NAMES, MIN_FACE_PX, detect_faces, nms, pick_face, pyramid_scales
+from cnn_core.detection.boxes import nms
+from cnn_core.errors import FaceError, ImageError, ParameterError
+from cnn_core.faces.detect import LANDMARK_NAMES, MIN_FACE_PX, detect_faces, pick_face, pyramid_scales
 from cnn_core.images import sample_image
 
 
@@ -65,7 +66,7 @@ def test_a_tiny_face_is_too_small(photos):
 
 
 def test_bad_arguments():
-    with pytest.raises(ShapeError, match=r"image must be \(H, W, 3\) uint8 RGB, got \(4, 4\)"):
+    with pytest.raises(ImageError, match=r"image must be \(H, W, 3\) uint8 RGB, got shape \(4, 4\) uint8"):
         detect_faces(np.zeros((4, 4), np.uint8))
     with pytest.raises(ParameterError, match="min_face must be ≥ 12 pixels"):
         detect_faces(np.zeros((40, 40, 3), np.uint8), min_face=5)
@@ -76,7 +77,7 @@ def test_nms_by_hand():
     boxes = np.array([[0, 0, 10, 10], [0, 0, 10, 9], [0, 0, 4, 4], [50, 50, 60, 60]], float)
     scores = np.array([0.9, 0.95, 0.8, 0.7])
     assert nms(boxes, scores, 0.5).tolist() == [1, 2, 3]
-    assert nms(boxes, scores, 0.5, mode="min").tolist() == [1, 3]  # the small box lies inside box 1
+    assert nms(boxes, scores, 0.5, kind="min").tolist() == [1, 3]  # the small box lies inside box 1
 
 
 def test_pyramid_stops_at_twelve_pixels():

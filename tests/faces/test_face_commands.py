@@ -71,3 +71,39 @@ def test_errors_exit_2_with_one_line(capsys, files, args, message):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_verify_prints_distance_threshold_and_verdict(capsys, files):
+    assert main(["verify", str(files["astronaut"]), str(files["flipped"]), "--threshold", "0.55"]) == 0
+    fields = dict(line.split(": ", 1) for line in capsys.readouterr().out.splitlines())
+    assert set(fields) == {"distance d", "threshold τ", "verdict", "face in A", "face in B", "time"}
+    assert float(fields["distance d"]) < 0.55 and fields["threshold τ"].strip() == "0.55"
+    assert fields["verdict"].strip() == "same person (d ≤ τ)"  # one woman, mirrored
+
+
+def test_embed_folder_gives_json_lines_and_one_error(capsys, files, tmp_path):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for name in ("astronaut", "coffee", "hopper"):
+        (folder / f"{name}.png").write_bytes(files[name].read_bytes())
+    with pytest.raises(SystemExit) as exit_info:
+        main(["embed", str(folder), "--json"])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    results = [json.loads(line) for line in captured.out.splitlines()]
+    assert [result["file"] for result in results] == [
+        str(folder / "astronaut.png"),
+        str(folder / "hopper.png"),
+    ]
+    assert all(
+        len(r["embeddings"]) == len(r["faces"]) == 1 and len(r["embeddings"][0]) == 128 for r in results
+    )
+    (line,) = captured.err.splitlines()
+    assert line.startswith(f"error: {folder / 'coffee.png'}: no face found")
+
+
+def test_embed_table(capsys, files):
+    assert main(["embed", str(files["hopper"])]) == 0
+    header, _, row, time = capsys.readouterr().out.splitlines()
+    assert header.split()[:2] == ["face", "box"] and row.split()[0] == "0"
+    assert row.endswith(", …] (128 values)") and time.startswith("time: ")

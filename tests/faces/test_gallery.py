@@ -17,6 +17,7 @@ from cnn_core.faces.gallery import (
     project_2d,
 )
 from cnn_core.faces.pipeline import describe_face
+from tests.numerics import U32, U64, assert_within
 
 
 def test_enrol_two_people_then_identify_a_new_photo(photos, embedder):
@@ -42,7 +43,8 @@ def test_json_round_trip():
     )
     restored = gallery_from_json(gallery_to_json(gallery))
     assert restored.names == gallery.names
-    np.testing.assert_allclose(restored.embeddings, gallery.embeddings, atol=1e-6)
+    # rounded to 6 decimals (≤ half a unit of the 6th), then stored as float32 again (≤ u·(|v| + 1e-6))
+    assert_within(restored.embeddings, gallery.embeddings, 0.5e-6 + U32 * (np.abs(gallery.embeddings) + 1e-6))
     assert len(restored.remove(0)) == 2
 
 
@@ -90,9 +92,57 @@ def test_projection_matches_sklearn_pca_up_to_sign():
     coords, share = project_2d(vectors)
     reference = PCA(n_components=2).fit(vectors)
     expected = reference.transform(vectors)
-    np.testing.assert_allclose(np.abs(coords), np.abs(expected), atol=1e-9)
-    np.testing.assert_allclose(share, reference.explained_variance_ratio_, atol=1e-9)
+    # Each SVD is exact for X + E, ‖E‖ ≤ m·n·u·‖X‖ (backward stable); the two leading directions then
+    # turn by ≤ ‖E‖ / gap (Wedin), so coordinates move by ≤ ‖E‖·(1 + σ₁ / gap) and shares by ≤ 2σ₁‖E‖ / Σσ²
+    sigma = np.linalg.svd(vectors - vectors.mean(axis=0), compute_uv=False)
+    error = vectors.size * U64 * sigma[0]
+    gap = min(sigma[0] - sigma[1], sigma[1] - sigma[2])
+    np.testing.assert_allclose(
+        np.abs(coords), np.abs(expected), rtol=0, atol=2 * error * (1 + sigma[0] / gap)
+    )
+    share_atol = 2 * 2 * sigma[0] * error / (sigma**2).sum()
+    np.testing.assert_allclose(share, reference.explained_variance_ratio_, rtol=0, atol=share_atol)
     one, share_one = project_2d(vectors[:1])
     assert one.tolist() == [[0.0, 0.0]] and share_one.tolist() == [0.0, 0.0]
     with pytest.raises(ShapeError, match=r"vectors must be \(N, D\) with N ≥ 1"):
         project_2d(np.zeros((0, 128)))
+
+
+def test_each_entry_keeps_its_name_descriptor_and_crop_together():
+    first, second, third = np.zeros(128), np.full(128, 0.5), np.full(128, -1.0)
+    crop = np.full((150, 150, 3), 7, np.uint8)
+    gallery = Gallery().enrol("Ada", first, crop).enrol("Bo", second).enrol("Cy", third, crop + 1)
+    assert [e.name for e in gallery.entries] == ["Ada", "Bo", "Cy"]
+    assert gallery.entries[1].crop is None and gallery.entries[2].crop[0, 0, 0] == 8
+    np.testing.assert_array_equal(gallery.embeddings, np.stack([first, second, third]))
+    rest = gallery.remove(1)
+    assert rest.names == ("Ada", "Cy") and rest.entries[1].crop[0, 0, 0] == 8
+    np.testing.assert_array_equal(rest.embeddings, np.stack([first, third]))
+    assert Gallery().embeddings.shape == (0, 128)
+
+
+def test_crops_stay_in_the_session_and_the_json_format_is_unchanged():
+    gallery = Gallery().enrol("Ada", np.full(128, 0.25), np.zeros((150, 150, 3), np.uint8))
+    document = json.loads(gallery_to_json(gallery))
+    assert document == {
+        "format": "cnn-lab-face-gallery",
+        "version": 1,
+        "model": "dlib_face_recognition_resnet_model_v1 (face-api 1.7.15)",
+        "entries": [{"name": "Ada", "embedding": [0.25] * 128}],
+    }
+    assert gallery_from_json(json.dumps(document)).entries[0].crop is None
+
+
+def test_extend_appends_an_imported_gallery_within_the_limit():
+    mine = Gallery().enrol("Ada", np.zeros(128))
+    imported = Gallery().enrol("Bo", np.ones(128)).enrol("Ada", np.full(128, 2.0))
+    both = mine.extend(imported)
+    assert both.names == ("Ada", "Bo", "Ada")
+    np.testing.assert_array_equal(both.embeddings[:, 0], [0.0, 1.0, 2.0])
+    full = Gallery()
+    for k in range(500):
+        full = full.enrol(f"p{k}", np.zeros(128))
+    with pytest.raises(ParameterError, match="at most 500 entries, got 501"):
+        full.extend(mine)
+    with pytest.raises(ParameterError, match="at most 500 entries, got 501"):
+        full.enrol("one more", np.zeros(128))

@@ -9,6 +9,7 @@ from cnn_core.errors import ModelFileError
 from cnn_core.faces import mtcnn_nets
 from cnn_core.readers.joblib_arrays import read_joblib_arrays
 from cnn_core.weights import weight_path
+from tests.numerics import assert_matches_reference, float64_keras
 
 
 @pytest.mark.parametrize(
@@ -20,15 +21,22 @@ def test_nets_match_the_mtcnn_package(net, shape):
     from mtcnn.network.pnet import PNet
     from mtcnn.network.rnet import RNet
 
+    arrays = read_joblib_arrays(weight_path(f"mtcnn-{net}.lz4"))
     reference = {"pnet": PNet, "rnet": RNet, "onet": ONet}[net]()
     reference.build()
-    reference.set_weights(read_joblib_arrays(weight_path(f"mtcnn-{net}.lz4")))
+    reference.set_weights(arrays)
+    with float64_keras():
+        exact_model = mtcnn_nets.build_mtcnn_net(net)
+    mtcnn_nets.load_package_weights(exact_model, arrays)
     x = np.random.default_rng(1).uniform(-1, 1, shape).astype(np.float32)
     expected = [np.asarray(t) for t in reference(x)]
+    exact = [np.asarray(t) for t in exact_model(x.astype(np.float64))]
     ours = getattr(mtcnn_nets, net)(mtcnn_nets.load_mtcnn_nets(), x)
-    for a, b in zip(ours, expected, strict=True):
-        b = b[..., 1] if b.shape[-1] == 2 else b  # the package returns both softmax columns
-        np.testing.assert_allclose(a, b, atol=1e-5)
+    for a, e, b in zip(ours, exact, expected, strict=True):
+        e, b = (
+            t[..., 1] if t.shape[-1] == 2 else t for t in (e, b)
+        )  # the package returns both softmax columns
+        assert_matches_reference(a, e, b)
 
 
 def test_layer_shapes_follow_the_paper():

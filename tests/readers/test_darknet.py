@@ -114,7 +114,7 @@ def test_real_yolov3_tiny_files():
         sum(a.size for a in (w.kernel, w.bias, w.gamma, w.beta, w.mean, w.var) if a is not None)
         for w in layers
     )
-    assert total == 8_858_734  # weights.md: the file holds exactly this many floats
+    assert total == 8_858_734  # docs/weights.md: the file holds exactly this many floats
     assert layers[0].kernel.shape == (3, 3, 3, 16)
     assert layers[-1].kernel.shape == (1, 1, 256, 255) and layers[-1].bias.shape == (255,)
     assert all((w.var > 0).all() for w in layers if w.var is not None)  # variances are variances

@@ -10,6 +10,7 @@ import pytest
 from cnn_core.errors import ModelFileError
 from cnn_core.readers.tfjs import decode_weights, read_tfjs_weights
 from cnn_core.weights import weight_path
+from tests.numerics import U32, U64, assert_within, gamma
 
 
 def _spec(name, shape, quantized=None, dtype="float32", **quantization):
@@ -35,9 +36,12 @@ def test_every_storage_dtype_decodes_as_tfjs_does():
         + np.array([-7], "<i4").tobytes()
     )
     out = decode_weights(data, specs)
-    np.testing.assert_allclose(out["u8"], [[-1.0, 0.0], [1.0, 24.5]], atol=1e-6)
+    # q·scale + min in float64 is within γ_2·(|q·scale| + |min|) of the hand value, float32 rounds once more
+    q8, by_hand8 = np.array([[0, 10], [20, 255]]), np.array([[-1.0, 0.0], [1.0, 24.5]])
+    assert_within(out["u8"], by_hand8, gamma(2, U64) * (q8 * 0.1 + 1.0) + U32 * np.abs(by_hand8))
     assert out["u8"].dtype == np.float32
-    np.testing.assert_allclose(out["u16"], [2.0, 3.0], atol=1e-6)
+    q16, by_hand16 = np.array([0, 1000]), np.array([2.0, 3.0])
+    assert_within(out["u16"], by_hand16, gamma(2, U64) * (q16 * 0.001 + 2.0) + U32 * by_hand16)
     assert out["f16"].tolist() == [0.5, -2.0] and out["f16"].dtype == np.float32
     assert out["f32"].tolist() == [3.25]
     assert out["i32"].tolist() == [-7]
@@ -76,5 +80,8 @@ def test_face_api_file_is_read_completely():
     # the first tensor by hand from the raw bytes: q · scale + min
     spec = json.loads(manifest.read_text())[0]["weights"][0]
     q = np.frombuffer(binary.read_bytes()[: 7 * 7 * 3 * 32], dtype=np.uint8)
-    expected = q * spec["quantization"]["scale"] + spec["quantization"]["min"]
-    np.testing.assert_allclose(arrays["conv32_down/conv/filters"].ravel(), expected, rtol=1e-6, atol=1e-9)
+    scale, minimum = spec["quantization"]["scale"], spec["quantization"]["min"]
+    expected = q * scale + minimum
+    # each float64 side rounds the product and the sum, the stored float32 once more
+    bound = 2 * gamma(2, U64) * (q * abs(scale) + abs(minimum)) + U32 * np.abs(expected)
+    assert_within(arrays["conv32_down/conv/filters"].ravel(), expected, bound)

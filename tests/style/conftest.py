@@ -4,6 +4,10 @@ The Magenta ONNX files quantize activations as well as weights (QuantizeLinear â
 between layers). Our Keras rebuilds dequantize the weights and run in float, so their exact reference is
 the same ONNX graph with those activation pairs turned into identities (``float_graph``), run by
 onnxruntime: the weights are still dequantized by onnxruntime itself, from the untouched file.
+
+The int8 file itself runs with ``ort_session(..., as_written=True)``: onnxruntime's fused int8 kernels
+round differently per CPU (without AVX-512 VNNI, u8Â·s8 product pairs saturate at 16 bits), while the
+graph as written (dequantize, float op, quantize: the ONNX definition of a QDQ model) does not.
 """
 
 from __future__ import annotations
@@ -15,13 +19,17 @@ import pytest
 from onnx import helper
 
 from cnn_core.weights import weight_path
+from tests.numerics import float64_twin
 
 
-def ort_session(model: onnx.ModelProto | str) -> ort.InferenceSession:
-    """A CPU onnxruntime session for a model proto or a file path."""
+def ort_session(model: onnx.ModelProto | str, as_written: bool = False) -> ort.InferenceSession:
+    """A CPU onnxruntime session for a model proto or a file path; ``as_written``: only the basic graph
+    optimisations, which keep QuantizeLinear/DequantizeLinear pairs instead of fusing int8 kernels."""
     options = ort.SessionOptions()
     options.log_severity_level = 3
     options.intra_op_num_threads = 2
+    if as_written:
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
     source = model.SerializeToString() if isinstance(model, onnx.ModelProto) else model
     return ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
 
@@ -67,6 +75,28 @@ def transformer():
     from cnn_core.style.arbitrary import build_style_transformer
 
     return build_style_transformer()
+
+
+@pytest.fixture(scope="session")
+def multistyle_exact(multistyle_model):
+    """The 26-style network in float64: the CPU-independent reference for our float32 rounding."""
+    from cnn_core.style.multistyle import build_multistyle
+
+    return float64_twin(build_multistyle, multistyle_model)
+
+
+@pytest.fixture(scope="session")
+def predictor_exact(predictor):
+    from cnn_core.style.arbitrary import build_style_predictor
+
+    return float64_twin(build_style_predictor, predictor)
+
+
+@pytest.fixture(scope="session")
+def transformer_exact(transformer):
+    from cnn_core.style.arbitrary import build_style_transformer
+
+    return float64_twin(build_style_transformer, transformer)
 
 
 @pytest.fixture(scope="session")

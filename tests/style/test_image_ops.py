@@ -6,24 +6,26 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnn_core.errors import ImageError, ParameterError, ShapeError
+from cnn_core.errors import ImageError, ParameterError
 from cnn_core.style.image_ops import (
     center_square,
-    check_rgb,
     check_size,
+    check_style_image,
     fit_longer_side,
     keep_colours,
     pad_to_multiple,
 )
 
 
-def test_check_rgb_rejects_grayscale_rgba_and_tiny_images():
-    with pytest.raises(ShapeError, match="got shape"):
-        check_rgb(np.zeros((50, 50), np.uint8))
-    with pytest.raises(ShapeError, match=r"\(50, 50, 4\)"):
-        check_rgb(np.zeros((50, 50, 4), np.uint8), "style image")
-    with pytest.raises(ImageError, match=r"style image is too small \(31x50\)"):
-        check_rgb(np.zeros((50, 31, 3), np.uint8), "style image")
+def test_check_style_image_rejects_grayscale_rgba_and_tiny_images():
+    with pytest.raises(ImageError, match="got shape"):
+        check_style_image(np.zeros((50, 50), np.uint8))
+    with pytest.raises(ImageError, match=r"\(50, 50, 4\)"):
+        check_style_image(np.zeros((50, 50, 4), np.uint8), "style image")
+    with pytest.raises(
+        ImageError, match=r"the style image is 31x50 pixels; style transfer needs at least 32x32"
+    ):
+        check_style_image(np.zeros((50, 31, 3), np.uint8), "style image")
 
 
 def test_check_size_bounds():

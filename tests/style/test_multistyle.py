@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnn_core.errors import ImageError, ParameterError, ShapeError
+from cnn_core.errors import ImageError, ParameterError
 from cnn_core.style.mixing import NUM_STYLES, style_weights
 from cnn_core.style.multistyle import stylize_multistyle
 from cnn_core.weights import weight_path
+from tests.numerics import assert_matches_reference
 from tests.style.conftest import ort_session
 
 
@@ -19,23 +20,26 @@ def _onnx_reference(image: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def test_parameter_count_matches_the_published_figure(multistyle_model):
-    assert multistyle_model.count_params() == 166_104  # shared/weights.md, from the ONNX initializers
+    assert multistyle_model.count_params() == 166_104  # docs/weights.md: the ONNX file's initializers
+
+
+def _assert_matches_onnxruntime(model, exact_model, image: np.ndarray, weights: np.ndarray) -> None:
+    ours = model([image, weights[None]], training=False)
+    exact = exact_model([image.astype(np.float64), weights[None].astype(np.float64)])
+    assert_matches_reference(ours, exact, _onnx_reference(image, weights))
 
 
 @pytest.mark.parametrize("shape", [(1, 64, 96, 3), (1, 124, 40, 3)])
-def test_matches_onnxruntime_on_random_images(multistyle_model, rng, shape):
+def test_matches_onnxruntime_on_random_images(multistyle_model, multistyle_exact, rng, shape):
     image = rng.random(shape, dtype=np.float32)
     weights = rng.random(NUM_STYLES).astype(np.float32)
     weights /= weights.sum()  # a mix of all 26 styles exercises every γ/β table row
-    ours = np.asarray(multistyle_model([image, weights[None]], training=False))
-    np.testing.assert_allclose(ours, _onnx_reference(image, weights), atol=1e-4)
+    _assert_matches_onnxruntime(multistyle_model, multistyle_exact, image, weights)
 
 
-def test_one_hot_weights_pick_one_style(multistyle_model, rng):
+def test_one_hot_weights_pick_one_style(multistyle_model, multistyle_exact, rng):
     image = rng.random((1, 32, 32, 3), dtype=np.float32)
-    weights = style_weights({19: 1.0})
-    ours = np.asarray(multistyle_model([image, weights[None]], training=False))
-    np.testing.assert_allclose(ours, _onnx_reference(image, weights), atol=1e-4)
+    _assert_matches_onnxruntime(multistyle_model, multistyle_exact, image, style_weights({19: 1.0}))
 
 
 def test_stylize_keeps_odd_sizes_and_strength_zero_is_the_photo(multistyle_model, rng):
@@ -49,9 +53,9 @@ def test_stylize_keeps_odd_sizes_and_strength_zero_is_the_photo(multistyle_model
 
 
 def test_bad_inputs_raise_clear_errors(multistyle_model):
-    with pytest.raises(ShapeError, match=r"content must be an \(H, W, 3\) RGB image, got shape \(40, 40\)"):
+    with pytest.raises(ImageError, match=r"content must be \(H, W, 3\) uint8 RGB, got shape \(40, 40\)"):
         stylize_multistyle(multistyle_model, np.zeros((40, 40), np.uint8), style_weights({0: 1}))
-    with pytest.raises(ImageError, match="too small"):
+    with pytest.raises(ImageError, match="the content is 40x10 pixels; style transfer needs at least 32x32"):
         stylize_multistyle(multistyle_model, np.zeros((10, 40, 3), np.uint8), style_weights({0: 1}))
     with pytest.raises(ParameterError, match=r"strength must be between 0 and 1, got 1\.5"):
         stylize_multistyle(multistyle_model, np.zeros((40, 40, 3), np.uint8), style_weights({0: 1}), 1.5)

@@ -69,3 +69,12 @@ def test_non_image_and_bad_output_path(images, tmp_path, capsys):
             main(argv)
     err = capsys.readouterr().err
     assert "not an image" in err and "must name a .png file" in err and "does not exist" in err
+
+
+def test_text_output_says_what_was_written(images, tmp_path, capsys, shared_backbone):
+    out = tmp_path / "painted.png"
+    argv = ["style", *map(str, images), "-o", str(out), "--method", "multistyle:7", "--size", "64"]
+    assert main(argv) == 0
+    fields = dict(line.split(": ", 1) for line in capsys.readouterr().out.splitlines())
+    assert list(fields) == ["wrote", "time", "J content", "J style", "J total"]
+    assert fields["wrote"].strip() == str(out) and out.is_file()

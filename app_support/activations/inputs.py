@@ -1,0 +1,122 @@
+"""What every tab of the Activations page works on: the network chosen, the picture it was given, its
+prediction, and the visitor's own pictures of this session (searched along with the image set)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app_support.activations import cache as models
+from app_support.activations.plots import zoomed
+from app_support.shared.image_picker import fingerprint, image_picker
+from app_support.shared.ui import show_error
+from app_support.shared.url import IN_URL
+from cnn_core.errors import CNNLabError
+
+#: the visitor's own inputs kept for the top-patch search (per session)
+MAX_OWN_INPUTS = 40
+#: height (pixels) of "what the network sees" beside the picker
+SEEN_SIDE = 192
+
+
+@dataclass(frozen=True)
+class ChosenInput:
+    """The network and, once the visitor has given one, its input ``x`` (h, w, c), its top-5 classes and
+    the visitor's own inputs of this session."""
+
+    model: models.PageModel
+    x: np.ndarray | None = None
+    top5: tuple[dict, ...] = ()
+    own: tuple[np.ndarray, ...] = ()
+
+
+def pick_digit(model: models.PageModel) -> np.ndarray | None:
+    """A digit for LeNet: drawn on the canvas, an MNIST test digit, or a photo/upload."""
+    source = st.radio(
+        "Digit",
+        ["Draw", "MNIST test digit", "Photo or upload"],
+        horizontal=True,
+        key="act_digit_source",
+        bind=IN_URL,
+    )
+    if source == "Draw":
+        from streamlit_drawable_canvas import st_canvas
+
+        st.caption("Draw one digit, large, in the middle of the square.")
+        canvas = st_canvas(
+            stroke_width=22,
+            stroke_color="#ffffff",
+            background_color="#000000",
+            height=280,
+            width=280,
+            drawing_mode="freedraw",
+            return_image_data=True,
+            key="act_canvas",
+        )
+        pixels = canvas.image_data
+        if pixels is None or pixels[..., :3].max() == 0:
+            return None
+        return np.ascontiguousarray(pixels[..., :3].astype(np.uint8))
+    if source == "MNIST test digit":
+        inputs, names = models.image_set(model.key)
+        index = st.number_input("Test digit", 0, len(names) - 1, 0, key="act_digit", bind=IN_URL)
+        st.caption(names[index])
+        return models.shown(inputs[index])
+    return image_picker("act_photo", camera=True, default_sample="camera")
+
+
+def remember(key: str, x: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Keep the user's own inputs of this session (not those already in the image set) for the
+    top-patch search; return them."""
+    own = st.session_state.setdefault(f"act_own_{key}", {})
+    tag = fingerprint(x)
+    if tag not in models.set_fingerprints(key):
+        own.setdefault(tag, x)
+    while len(own) > MAX_OWN_INPUTS:
+        own.pop(next(iter(own)))
+    return tuple(own.values())
+
+
+def prediction(model: models.PageModel, x: np.ndarray) -> list[dict]:
+    """The top-5 classes of ``x``: the first in words, all five in a table with probability bars."""
+    top5 = models.predict(model.key, x)
+    st.markdown(f"Prediction: **{top5[0]['label']}** (p = {top5[0]['score']:.2f})")
+    table = pd.DataFrame(top5).rename(columns={"label": "class", "score": "probability"})
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "probability": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0)
+        },
+    )
+    return top5
+
+
+def chosen_input() -> ChosenInput:
+    """The network radio, then the picker beside what the network sees and its prediction."""
+    key = st.radio(
+        "Network",
+        list(models.MODELS),
+        captions=[m.title for m in models.MODELS.values()],
+        horizontal=True,
+        key="act_model",
+        bind=IN_URL,
+    )
+    model = models.MODELS[key]
+    picker, result = st.columns([1, 1])
+    with picker:
+        image = pick_digit(model) if model.digits else image_picker("act", camera=True)
+    if image is None:
+        return ChosenInput(model)
+    try:
+        x = model.to_input(image)
+    except CNNLabError as err:
+        show_error(err)
+        return ChosenInput(model)
+    with result:
+        st.image(zoomed(models.shown(x), SEEN_SIDE), caption="What the network sees")
+        top5 = prediction(model, x)
+    return ChosenInput(model, x, tuple(top5), remember(key, x))

@@ -1,0 +1,70 @@
+"""A model's numbers as the Architectures page shows them: totals as metrics, the per-layer table, and the
+spinner-and-error wrapper every section builds a summary under."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from app_support.shared.ui import show_error
+from cnn_core.architectures.summary import ModelSummary
+from cnn_core.errors import CNNLabError
+
+NUMBER = st.column_config.NumberColumn(format="localized")
+COLUMNS = {
+    "params": NUMBER,
+    "trainable_params": NUMBER,
+    "macs": st.column_config.NumberColumn("multiply-adds", format="localized"),
+    "activation_bytes": st.column_config.NumberColumn("activation memory", format="bytes"),
+}
+
+
+def human(value: float, unit: str = "") -> str:
+    """138357544 → "138.4 M"; small numbers stay whole."""
+    for size, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.1f} {prefix}{unit}"
+    return f"{value:,.0f} {unit}".strip()
+
+
+def guarded(work: Callable[[], ModelSummary], message: str) -> ModelSummary | None:
+    """Run ``work`` under a spinner; a CNNLabError is shown in the page and gives None."""
+    try:
+        with st.spinner(message):
+            return work()
+    except CNNLabError as err:
+        show_error(err)
+        return None
+
+
+def totals(summary: ModelSummary) -> None:
+    """Metrics: parameters (trainable / non-trainable), multiply-adds, activation memory and depth."""
+    first, second = st.columns(3), st.columns(3)
+    first[0].metric("parameters", f"{summary.total_params:,}")
+    first[1].metric("trainable", f"{summary.trainable_params:,}")
+    first[2].metric(
+        "non-trainable", f"{summary.non_trainable_params:,}", help="e.g. BatchNorm moving statistics"
+    )
+    macs = human(summary.macs) + ("" if summary.macs_complete else " +?")
+    second[0].metric("multiply-adds", macs, help=f"{summary.macs:,} per example; bias additions not counted")
+    second[1].metric(
+        "activation memory",
+        human(summary.activation_bytes, "B"),
+        help="all layer outputs of one example, float32",
+    )
+    second[2].metric("conv + FC layers", summary.depth)
+
+
+def layer_table(summary: ModelSummary, key: str) -> None:
+    """The per-layer table and its CSV download."""
+    frame = pd.DataFrame(summary.records())
+    st.dataframe(frame, column_config=COLUMNS, hide_index=True, height=380)
+    st.download_button(
+        "Download the table (CSV)",
+        frame.to_csv(index=False),
+        f"{summary.name}_layers.csv",
+        "text/csv",
+        key=f"{key}_csv",
+    )
