@@ -17,5 +17,6 @@ for entry in CATALOGUE:  # one card per page, in menu order
         st.markdown(entry.blurb[0].upper() + entry.blurb[1:])
 st.caption(
     "Runs on the CPU of an ordinary laptop and uses a GPU automatically when TensorFlow finds one. "
-    "Uploaded images stay in your browser session's memory and are never stored on the server."
+    "Your uploads, and everything computed from them, are kept only in your own session: in the server's "
+    "memory, never on disk, never shown to another visitor, and gone when you close the tab."
 )

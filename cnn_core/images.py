@@ -1,17 +1,22 @@
 """Turn whatever a user uploads into a clean RGB array, or explain in one sentence why not.
 
-``decode_image`` is the single entry for uploads: it refuses empty, non-image, truncated, animated and
+``decode_image`` is the single entry for uploads: it refuses empty, non-image, damaged, animated and
 oversized files with an ``ImageError``, applies the EXIF orientation, converts every Pillow mode
 (L, LA, P, RGBA, CMYK, I;16, I, F …) to RGB uint8 (transparency composited over white), and shrinks
-large photos so their longest side is at most ``max_side``. Sample images come from packages that ship
-them (scikit-image, scikit-learn, matplotlib), so nothing is downloaded. ``check_rgb`` is the one check,
-used by every topic, that an array handed in is such an image.
+large photos so their longest side is at most ``max_side``. Every call into Pillow that reads the file
+(open, frame count, load, EXIF transpose, mode conversion, resizing) sits inside ``_decoding``, the
+one place where Pillow's failures become our error; our own code stays outside it, so its bugs still
+show. Messages quote the file's own size, never that of the shrunk working copy. Sample images come from
+packages that ship them (scikit-image, scikit-learn, matplotlib), so nothing is downloaded.
+``check_rgb`` is the one check, used by every topic, that an array handed in is such an image.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import struct
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -25,19 +30,53 @@ MAX_PIXELS = 50_000_000
 Image.MAX_IMAGE_PIXELS = None
 #: Longest side of the working copy that pages compute on.
 WORKING_SIDE = 1024
+#: Shortest side a shrunk working copy may have: detection and style transfer need 32 pixels, the
+#: largest minimum of any step. A strip that shrinking would make thinner (3x20000 → 1x1024) is refused
+#: here, where the file's own size is known.
+MIN_WORKING_SIDE = 32
 #: Formats whose extra frames are not an animation (phones store depth maps as a second MPO frame).
 _STILL_MULTIFRAME_FORMATS = {"MPO"}
+#: Formats whose frames are pages of a document rather than an animation.
+_PAGED_FORMATS = {"TIFF"}
+#: What Pillow raises for a file it cannot decode. Its plugins signal malformed data with IndexError,
+#: TypeError, KeyError, EOFError or struct.error (``PIL.ImageFile`` names these "end of data" and
+#: "unsupported mode") and SyntaxError; decoders with OSError ("image file is truncated"); limits with
+#: ValueError (a compressed PNG text chunk that inflates past ``PngImagePlugin.MAX_TEXT_CHUNK``) or
+#: DecompressionBombError.
+DECODE_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    KeyError,
+    TypeError,
+    struct.error,
+    Image.DecompressionBombError,
+)
+_HIGH_BIT_DEPTH_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
 
 
-def _open(data: bytes) -> Image.Image:
-    if not data:
-        raise ImageError("the file is empty (0 bytes)")
+@contextmanager
+def _decoding() -> Iterator[None]:
+    """The decode boundary: any failure of Pillow inside the block becomes an ImageError."""
     try:
-        image = Image.open(io.BytesIO(data))
+        yield
     except UnidentifiedImageError as err:
         raise ImageError(
             "the file is not an image that can be read (try PNG, JPEG, GIF, BMP, TIFF or WebP)"
         ) from err
+    except DECODE_ERRORS as err:
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ImageError(f"the image file is damaged or truncated ({reason})") from err
+
+
+def _open(data: bytes) -> Image.Image:
+    """Open the file lazily (header and frame count only) and refuse it before any pixel is decoded."""
+    if not data:
+        raise ImageError("the file is empty (0 bytes)")
+    with _decoding():
+        image = Image.open(io.BytesIO(data))
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise ImageError(
@@ -46,7 +85,12 @@ def _open(data: bytes) -> Image.Image:
         )
     if width < 1 or height < 1:
         raise ImageError(f"the image has no pixels ({width}x{height})")
-    frames = getattr(image, "n_frames", 1)
+    with _decoding():
+        frames = getattr(image, "n_frames", 1)
+    if frames > 1 and image.format in _PAGED_FORMATS:
+        raise ImageError(
+            f"the file holds {frames} pages; upload a single image (for example one page saved as PNG)"
+        )
     if frames > 1 and image.format not in _STILL_MULTIFRAME_FORMATS:
         raise ImageError(
             f"the image is animated ({frames} frames); upload a still image "
@@ -55,32 +99,73 @@ def _open(data: bytes) -> Image.Image:
     return image
 
 
-def _high_bit_depth_to_uint8(image: Image.Image) -> Image.Image:
-    """Map 16/32-bit integer and float single-channel images to 8-bit grey.
+def scaled_size(width: int, height: int, side: int) -> tuple[int, int]:
+    """(w', h') of a ``width`` x ``height`` image scaled so its longer side is ``side``, the aspect kept:
+    w' = max(1, round(s·width)), h' = max(1, round(s·height)) with s = side / max(width, height).
 
-    Integer images are scaled by their type's range (65535 → 255 for 16-bit); float images are
-    stretched from their minimum to their maximum.
+    >>> scaled_size(3000, 1500, 1024), scaled_size(3, 20000, 1024)
+    ((1024, 512), (1, 1024))
     """
-    values = np.asarray(image)
+    scale = side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def check_scaled_size(
+    width: int, height: int, side: int, *, min_side: int, purpose: str, name: str = "image"
+) -> None:
+    """Refuse a ``width`` x ``height`` image whose copy scaled to ``side`` pixels on its longer side
+    (``scaled_size``) would have a shorter side below ``min_side``. The message quotes the size before
+    scaling, which later checks on the copy no longer know.
+
+    >>> check_scaled_size(3, 20000, 1024, min_side=32, purpose="every network here")
+    Traceback (most recent call last):
+    ...
+    cnn_core.errors.ImageError: the image is 3x20000 pixels: scaled to 1024 pixels on its longer side it ...
+    """
+    scaled = min(scaled_size(width, height, side))
+    if scaled >= min_side:
+        return
+    across = "wide" if width <= height else "high"
+    raise ImageError(
+        f"the {name} is {width}x{height} pixels: scaled to {side} pixels on its longer side it would be "
+        f"only {scaled} px {across}, and {purpose} needs at least {min_side} px"
+    )
+
+
+def _to_uint8(values: np.ndarray) -> np.ndarray:
+    """An (H, W) 16/32-bit integer or float image as uint8 grey.
+
+    Integers are scaled by their type's range (65535 → 255 for 16-bit). Floats are stretched linearly
+    from their smallest to their largest finite value, v ↦ 255·(v − lo) / (hi − lo); NaN and −inf
+    become lo, +inf becomes hi.
+
+    >>> _to_uint8(np.array([[0.0, 0.5, 1.0, np.nan, np.inf]], np.float32)).tolist()
+    [[0, 128, 255, 0, 255]]
+    """
     if values.dtype.kind == "f":
-        low, high = float(np.nanmin(values)), float(np.nanmax(values))
-        scaled = (np.nan_to_num(values, nan=low) - low) / (high - low or 1.0) * 255.0
+        finite = values[np.isfinite(values)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+        values = np.nan_to_num(values.astype(np.float64), nan=low, posinf=high, neginf=low)
+        scaled = (values - low) / (high - low or 1.0) * 255.0
     else:
         scaled = values.astype(np.float64) / (65535.0 if values.max() > 255 else 255.0) * 255.0
-    return Image.fromarray(np.clip(np.rint(scaled), 0, 255).astype(np.uint8), mode="L")
+    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
     """Any Pillow mode → RGB; transparency is composited over a white background."""
-    if image.mode in {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}:
-        image = _high_bit_depth_to_uint8(image)
-    if image.mode == "P" or image.mode == "PA":
-        image = image.convert("RGBA")
-    if image.mode in {"RGBA", "LA", "La", "RGBa"}:
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(background, rgba)
-    return image.convert("RGB")
+    if image.mode in _HIGH_BIT_DEPTH_MODES:
+        with _decoding():
+            values = np.asarray(image)
+        image = Image.fromarray(_to_uint8(values), mode="L")
+    with _decoding():
+        if image.mode == "P" or image.mode == "PA":
+            image = image.convert("RGBA")
+        if image.mode in {"RGBA", "LA", "La", "RGBa"}:
+            rgba = image.convert("RGBA")
+            background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            image = Image.alpha_composite(background, rgba)
+        return image.convert("RGB")
 
 
 def decode_image(data: bytes, *, max_side: int | None = WORKING_SIDE) -> np.ndarray:
@@ -96,16 +181,18 @@ def decode_image(data: bytes, *, max_side: int | None = WORKING_SIDE) -> np.ndar
     cnn_core.errors.ImageError: the file is empty (0 bytes)
     """
     image = _open(data)
-    if max_side is not None and image.format == "JPEG":
-        image.draft("RGB", (max_side, max_side))  # let the JPEG decoder skip detail we would discard
-    try:
+    if max_side is not None and max(image.size) > max_side:
+        check_scaled_size(*image.size, max_side, min_side=MIN_WORKING_SIDE, purpose="every network here")
+    with _decoding():
+        if max_side is not None and image.format == "JPEG":
+            image.draft("RGB", (max_side, max_side))  # let the JPEG decoder skip detail we would discard
         image.load()
         image = ImageOps.exif_transpose(image)
-    except (OSError, SyntaxError, ValueError) as err:
-        raise ImageError(f"the image file is damaged or truncated ({err})") from err
     image = _to_rgb(image)
     if max_side is not None and max(image.size) > max_side:
-        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        size = scaled_size(*image.size, max_side)
+        with _decoding():  # as Image.thumbnail, but at exactly the size check_scaled_size judged
+            image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
     return np.asarray(image, dtype=np.uint8).copy()
 
 
@@ -114,7 +201,11 @@ def load_image(path: str | Path, *, max_side: int | None = WORKING_SIDE) -> np.n
     path = Path(path)
     if not path.is_file():
         raise ImageError(f"no such image file: {path}")
-    return decode_image(path.read_bytes(), max_side=max_side)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ImageError(f"cannot read {path}: {err.strerror or err}") from err
+    return decode_image(data, max_side=max_side)
 
 
 def encode_png(rgb: np.ndarray) -> bytes:

@@ -1,4 +1,7 @@
-"""Cached models and computations for the activations page: built once per process, never mutated."""
+"""Cached models and computations for the activations page: built once per process, never mutated.
+
+What is computed from a picture is cached server-wide for the shipped samples and MNIST digits only,
+and in the visitor's session for their own pictures (``picture_cache``: call with ``sample=``)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from app_support.shared.image_picker import fingerprint
+from app_support.shared.visitor_cache import fingerprint, picture_cache
 from cnn_core.activations.classify import classifier_input, top_k
 from cnn_core.activations.digits import digit_field, lenet_input
 from cnn_core.activations.feature_maps import (
@@ -104,19 +107,19 @@ def rf_by_layer(key: str) -> dict[str, LayerRF]:
     return {layer.name: layer for layer in receptive_fields(network(key))}
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@picture_cache(max_entries=16)
 def predict(key: str, x: np.ndarray) -> list[dict]:
     probabilities = np.asarray(network(key)(x[None], training=False))[0]
     return top_k(probabilities, 5, MODELS[key].labels)
 
 
-@st.cache_data(show_spinner="Computing the feature maps…", max_entries=32)
+@picture_cache(max_entries=32, show_spinner="Computing the feature maps…")
 def maps_of(key: str, x: np.ndarray, layer: str) -> np.ndarray:
     """(h, w, C) activations of ``layer`` for one model input."""
     return np.asarray(_features(key, layer)(x[None], training=False)[layer][0])
 
 
-@st.cache_data(show_spinner="Computing Grad-CAM…", max_entries=16)
+@picture_cache(max_entries=16, show_spinner="Computing Grad-CAM…")
 def cam_of(key: str, x: np.ndarray, layer: str, class_index: int) -> np.ndarray:
     return grad_cam(network(key), x, layer, class_index)
 
@@ -143,7 +146,7 @@ def set_fingerprints(key: str) -> set[str]:
     return {fingerprint(x) for x in image_set(key)[0]}
 
 
-@st.cache_data(show_spinner="Searching the image set for the strongest activations…", max_entries=16)
+@picture_cache(max_entries=16, show_spinner="Searching the image set for the strongest activations…")
 def strongest(key: str, layer: str, channel: int, extra: tuple[np.ndarray, ...]) -> tuple[list, list[str]]:
     """Top-9 patches of one channel over the image set plus ``extra`` inputs (the user's own)."""
     inputs, names = image_set(key)
@@ -163,9 +166,13 @@ def strongest(key: str, layer: str, channel: int, extra: tuple[np.ndarray, ...])
 
 @st.cache_resource(show_spinner="Building the model…", max_entries=3)
 def zoo_network(name: str):
+    """The zoo model ``name`` built weightless: the structure the receptive-field table reads and the
+    gradient check copies layer by layer, without the weights (VGG-19's would take 575 MB)."""
+    from cnn_core.architectures.keras_graph import weightless
     from cnn_core.zoo import build_model
 
-    return build_model(name)
+    with weightless():
+        return build_model(name)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

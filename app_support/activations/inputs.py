@@ -11,9 +11,10 @@ import streamlit as st
 
 from app_support.activations import cache as models
 from app_support.activations.plots import zoomed
-from app_support.shared.image_picker import fingerprint, image_picker
+from app_support.shared.image_picker import Picture, image_picker
 from app_support.shared.ui import show_error
-from app_support.shared.url import IN_URL
+from app_support.shared.url import IN_URL, bound_number
+from app_support.shared.visitor_cache import fingerprint
 from cnn_core.errors import CNNLabError
 
 #: the visitor's own inputs kept for the top-patch search (per session)
@@ -24,16 +25,17 @@ SEEN_SIDE = 192
 
 @dataclass(frozen=True)
 class ChosenInput:
-    """The network and, once the visitor has given one, its input ``x`` (h, w, c), its top-5 classes and
-    the visitor's own inputs of this session."""
+    """The network and, once the visitor has given one, its input ``x`` (h, w, c), its top-5 classes, the
+    visitor's own inputs of this session, and whether ``x`` comes from a shipped sample or MNIST digit."""
 
     model: models.PageModel
     x: np.ndarray | None = None
     top5: tuple[dict, ...] = ()
     own: tuple[np.ndarray, ...] = ()
+    sample: bool = False
 
 
-def pick_digit(model: models.PageModel) -> np.ndarray | None:
+def pick_digit(model: models.PageModel) -> Picture | None:
     """A digit for LeNet: drawn on the canvas, an MNIST test digit, or a photo/upload."""
     source = st.radio(
         "Digit",
@@ -59,12 +61,12 @@ def pick_digit(model: models.PageModel) -> np.ndarray | None:
         pixels = canvas.image_data
         if pixels is None or pixels[..., :3].max() == 0:
             return None
-        return np.ascontiguousarray(pixels[..., :3].astype(np.uint8))
+        return Picture(np.ascontiguousarray(pixels[..., :3].astype(np.uint8)), sample=False)
     if source == "MNIST test digit":
         inputs, names = models.image_set(model.key)
-        index = st.number_input("Test digit", 0, len(names) - 1, 0, key="act_digit", bind=IN_URL)
+        index = bound_number("Test digit", "act_digit", 0, high=len(names) - 1)
         st.caption(names[index])
-        return models.shown(inputs[index])
+        return Picture(models.shown(inputs[index]), sample=True)
     return image_picker("act_photo", camera=True, default_sample="camera")
 
 
@@ -80,9 +82,9 @@ def remember(key: str, x: np.ndarray) -> tuple[np.ndarray, ...]:
     return tuple(own.values())
 
 
-def prediction(model: models.PageModel, x: np.ndarray) -> list[dict]:
+def prediction(model: models.PageModel, x: np.ndarray, sample: bool) -> list[dict]:
     """The top-5 classes of ``x``: the first in words, all five in a table with probability bars."""
-    top5 = models.predict(model.key, x)
+    top5 = models.predict(model.key, x, sample=sample)
     st.markdown(f"Prediction: **{top5[0]['label']}** (p = {top5[0]['score']:.2f})")
     table = pd.DataFrame(top5).rename(columns={"label": "class", "score": "probability"})
     st.dataframe(
@@ -108,15 +110,15 @@ def chosen_input() -> ChosenInput:
     model = models.MODELS[key]
     picker, result = st.columns([1, 1])
     with picker:
-        image = pick_digit(model) if model.digits else image_picker("act", camera=True)
-    if image is None:
+        picture = pick_digit(model) if model.digits else image_picker("act", camera=True)
+    if picture is None:
         return ChosenInput(model)
     try:
-        x = model.to_input(image)
+        x = model.to_input(picture.pixels)
     except CNNLabError as err:
         show_error(err)
         return ChosenInput(model)
     with result:
         st.image(zoomed(models.shown(x), SEEN_SIDE), caption="What the network sees")
-        top5 = prediction(model, x)
-    return ChosenInput(model, x, tuple(top5), remember(key, x))
+        top5 = prediction(model, x, picture.sample)
+    return ChosenInput(model, x, tuple(top5), remember(key, x), picture.sample)

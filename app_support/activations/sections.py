@@ -19,7 +19,7 @@ from app_support.activations.plots import (
     zoom_for,
     zoomed,
 )
-from app_support.shared.url import IN_URL
+from app_support.shared.url import IN_URL, bound_number
 from cnn_core.activations.feature_maps import GRADCAM_SIDE, grid_unit, heat_overlay, normalise_maps, tile_maps
 from cnn_core.activations.receptive_field import clip_window
 from cnn_core.images import encode_png
@@ -49,7 +49,7 @@ def _layer_control(model: models.PageModel) -> str:
 def _channel_control(channels: int) -> int:
     """The channel of the chosen layer (0 … channels − 1), in the URL."""
     _clamp("act_channel", channels - 1)
-    return int(st.number_input("Channel", 0, channels - 1, 0, key="act_channel", bind=IN_URL))
+    return bound_number("Channel", "act_channel", 0, high=channels - 1)
 
 
 def _clicked_point() -> tuple[int, int] | None:
@@ -82,7 +82,7 @@ def feature_maps(chosen: ChosenInput) -> None:
         st.info("Pick, upload or draw an image above to see its feature maps.")
         return
     layer = _layer_control(model)
-    maps = models.maps_of(model.key, x, layer)
+    maps = models.maps_of(model.key, x, layer, sample=chosen.sample)
     h, w, channels = maps.shape
     rf = models.rf_by_layer(model.key)[layer]
     st.caption(
@@ -95,8 +95,8 @@ def feature_maps(chosen: ChosenInput) -> None:
     channel_box, row_box, col_box = st.columns(3)
     with channel_box:
         channel = _channel_control(channels)
-    row = row_box.number_input("Unit row", 0, h - 1, h // 2, key="act_row", bind=IN_URL)
-    col = col_box.number_input("Unit column", 0, w - 1, w // 2, key="act_col", bind=IN_URL)
+    row = bound_number("Unit row", "act_row", h // 2, where=row_box, high=h - 1)
+    col = bound_number("Unit column", "act_col", w // 2, where=col_box, high=w - 1)
     first = min(channel // MAX_GRID_CHANNELS * MAX_GRID_CHANNELS, channels - 1)
     shown = maps[..., first : first + MAX_GRID_CHANNELS]
     columns = int(np.ceil(np.sqrt(shown.shape[-1] * 1.5)))
@@ -150,7 +150,7 @@ def strongest_patches(chosen: ChosenInput) -> None:
         layer = _layer_control(model)
     with channel_box:
         channel = _channel_control(models.channels_of(model.key, layer))
-    patches, names = models.strongest(model.key, layer, channel, chosen.own)
+    patches, names = models.strongest(model.key, layer, channel, chosen.own, sample=not chosen.own)
     st.markdown(
         f"**{layer}, channel {channel}**: the 9 strongest units across {len(names)} images, each cut "
         "at its receptive field (grey beyond the image's border)."
@@ -176,7 +176,7 @@ def gradcam(chosen: ChosenInput) -> None:
     )
     options = {f"{p['label']} ({p['score']:.2f})": p["index"] for p in chosen.top5}
     choice = st.selectbox("Class", list(options), key="act_cam_class", bind=IN_URL)
-    heat = models.cam_of(model.key, x, model.cam_layer, options[choice])
+    heat = models.cam_of(model.key, x, model.cam_layer, options[choice], sample=chosen.sample)
     overlay = heat_overlay(models.shown(x), heat)
     st.image(
         zoomed(overlay, GRADCAM_SIDE),

@@ -1,13 +1,16 @@
 """Cached model tables and block drawings for the Architectures page.
 
-A zoo model is built once per process and only its per-layer table is kept: the page never runs the
-network, and keeping VGG-19's 143 M untrained weights around would pin ~0.6 GB for nothing.
+The page never runs a network, so the zoo models, the blocks and the build-your-own networks are built
+weightless (shapes without weight values: VGG-19's 143 M parameters would take 575 MB) and only their
+per-layer tables are kept. An uploaded model's table belongs to its visitor: it is kept in their session.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from app_support.shared.visitor_cache import fingerprint, session_memo
+from cnn_core.architectures.keras_graph import weightless
 from cnn_core.architectures.summary import ModelSummary
 from cnn_core.zoo.custom import LayerSpec
 
@@ -27,7 +30,8 @@ def zoo_summary(name: str) -> ModelSummary:
     from cnn_core.architectures.summary import summarize
     from cnn_core.zoo import build_model
 
-    return summarize(build_model(name))
+    with weightless():
+        return summarize(build_model(name))
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,13 +42,14 @@ def block_dot(title: str) -> str:
     from cnn_core.zoo import inception, resnet
 
     family, index, option = BLOCKS[title]
-    if family == "resnet":
-        blocks = resnet.resnet50_blocks(plain=option)
-        model = resnet.block_model(blocks[index], resnet.block_input_shapes(blocks)[index])
-    else:
-        modules = inception.inception_v1_modules(wide_kernel=option)
-        model = inception.module_model(modules[index], inception.module_input_shapes(modules)[index])
-    return summary_to_dot(summarize(model), rankdir="TB")
+    with weightless():
+        if family == "resnet":
+            blocks = resnet.resnet50_blocks(plain=option)
+            model = resnet.block_model(blocks[index], resnet.block_input_shapes(blocks)[index])
+        else:
+            modules = inception.inception_v1_modules(wide_kernel=option)
+            model = inception.module_model(modules[index], inception.module_input_shapes(modules)[index])
+        return summary_to_dot(summarize(model), rankdir="TB")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -53,12 +58,19 @@ def custom_summary(input_shape: tuple[int, int, int], specs: tuple[LayerSpec, ..
     from cnn_core.architectures.summary import summarize
     from cnn_core.zoo.custom import build_custom
 
-    return summarize(build_custom(input_shape, list(specs)))
+    with weightless():
+        return summarize(build_custom(input_shape, list(specs)))
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def upload_summary(data: bytes, input_shape: tuple[int, ...] | None = None) -> ModelSummary:
-    """The table of an uploaded .keras file, loaded safely; ``input_shape`` fixes unknown input sizes."""
+    """The table of an uploaded .keras file, loaded safely; ``input_shape`` fixes unknown input sizes.
+    Kept in this visitor's session only, and so is the error of a bad file (it is read once)."""
+    return session_memo(
+        "arch_upload", (fingerprint(data), input_shape), lambda: _summarize_file(data, input_shape)
+    )
+
+
+def _summarize_file(data: bytes, input_shape: tuple[int, ...] | None) -> ModelSummary:
     from cnn_core.architectures.model_file import load_keras_model
     from cnn_core.architectures.summary import summarize
     from cnn_core.errors import CNNLabError, ModelFileError

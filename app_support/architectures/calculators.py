@@ -9,7 +9,7 @@ from app_support.architectures.plots import bottleneck_figure
 from app_support.architectures.tables import guarded, human, layer_table, totals
 from app_support.shared import why_convolutions as shared
 from app_support.shared.ui import number_row, show_error
-from app_support.shared.url import IN_URL
+from app_support.shared.url import IN_URL, bound_number
 from cnn_core.conv.costs import bottleneck_cost
 from cnn_core.errors import CNNLabError
 from cnn_core.zoo.custom import KINDS, LayerSpec, layer_shapes
@@ -76,23 +76,20 @@ def _layer_controls(index: int, default: LayerSpec) -> LayerSpec:
     kind = kind_col.selectbox(
         f"layer {index}", KINDS, index=KINDS.index(default.kind), key=f"arch_l{index}_kind", bind=IN_URL
     )
-    size = size_col.number_input(
+    size = bound_number(
         "filters / units",
-        value=default.size,
-        step=1,
-        key=f"arch_l{index}_size",
-        bind=IN_URL,
+        f"arch_l{index}_size",
+        default.size,
+        where=size_col,
         disabled=kind in ("maxpool", "avgpool"),
     )
     geometry = [
-        column.number_input(
-            name, value=value, step=1, key=f"arch_l{index}_{name}", bind=IN_URL, disabled=kind == "fc"
-        )
+        bound_number(name, f"arch_l{index}_{name}", value, where=column, disabled=kind == "fc")
         for column, name, value in zip(
             (f_col, s_col, p_col), "fsp", (default.f, default.s, default.p), strict=True
         )
     ]
-    return LayerSpec(kind, int(size), *(int(v) for v in geometry))
+    return LayerSpec(kind, size, *geometry)
 
 
 @st.fragment
@@ -100,12 +97,10 @@ def build_your_own() -> None:
     """A small sequential network from controls; impossible shapes fail at once, naming the layer."""
     shape_cols = st.columns(4)
     shape = tuple(
-        int(col.number_input(name, value=value, step=1, key=f"arch_in_{name}", bind=IN_URL))
+        bound_number(name, f"arch_in_{name}", value, where=col)
         for col, name, value in zip(shape_cols[:3], ("H", "W", "C"), (32, 32, 3), strict=True)
     )
-    count = int(
-        shape_cols[3].number_input("layers", 1, 10, len(COURSE_STACK), key="arch_layers", bind=IN_URL)
-    )
+    count = bound_number("layers", "arch_layers", len(COURSE_STACK), where=shape_cols[3])
     defaults = [*COURSE_STACK, *(LayerSpec("fc", 10),) * 10]
     specs = tuple(_layer_controls(i + 1, defaults[i]) for i in range(count))
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from app_support.shared.literal import literal_html
 from cnn_core.architectures.summary import ModelSummary
 from cnn_core.conv.costs import BottleneckCost
 
@@ -18,9 +19,10 @@ def _weighted_rows(summary: ModelSummary) -> list:
 
 
 def layer_costs_figure(summary: ModelSummary, log_scale: bool) -> go.Figure:
-    """Two bar charts sharing the x axis: parameters and multiply-adds of each conv/FC layer."""
+    """Two bar charts sharing the x axis: parameters and multiply-adds of each conv/FC layer (layer names of
+    an uploaded model are shown literally)."""
     rows = _weighted_rows(summary)
-    names = [row.name for row in rows]
+    names = [literal_html(row.name) for row in rows]
     figure = make_subplots(
         rows=2,
         cols=1,
@@ -50,7 +52,7 @@ def shape_flow_figure(summary: ModelSummary) -> go.Figure:
         and None not in r.output_shape
         and r.category in ("conv", "other")
     ]
-    names = [r.name for r in rows]
+    names = [literal_html(r.name) for r in rows]
     figure = make_subplots(specs=[[{"secondary_y": True}]])
     figure.add_trace(
         go.Scatter(

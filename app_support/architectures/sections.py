@@ -8,8 +8,9 @@ import streamlit as st
 from app_support.architectures import plots
 from app_support.architectures.cache import BLOCKS, block_dot, upload_summary, zoo_summary
 from app_support.architectures.tables import guarded, human, layer_table, totals
+from app_support.shared.upload import file_uploader
 from app_support.shared.url import IN_URL
-from cnn_core.architectures.model_file import MAX_FILE_BYTES
+from cnn_core.architectures.model_file import MAX_FILE_BYTES, MAX_PARAMS
 from cnn_core.architectures.summary import ModelSummary
 from cnn_core.zoo import ZOO
 
@@ -34,6 +35,8 @@ LEGACY_PARAMS = {
     "w_s": "arch_w_s",
     "w_p": "arch_w_p",
 }
+#: an open input axis is fixed to 1 … 4,096: only shapes are traced, so no array of that size is made
+AXIS_HELP = "1 to 4,096. Only shapes are traced, so no array this size is made; the table shows its memory."
 #: the models the page opens on: the course's LeNet-5, and a comparison of the two best-known ImageNet nets
 EXPLORE_DEFAULT, COMPARE_DEFAULTS = "lenet5", ("vgg16", "resnet50")
 
@@ -95,8 +98,12 @@ def blocks() -> None:
 @st.fragment
 def upload() -> None:
     """Open your own .keras file and get the same table."""
-    file = st.file_uploader(
-        f"a .keras file (at most {MAX_FILE_BYTES // 2**20} MB)", type=["keras"], key="arch_upload"
+    file = file_uploader(
+        "a .keras file (Keras 3)",
+        ["keras"],
+        "arch_upload",
+        max_bytes=MAX_FILE_BYTES,
+        note=f"at most {MAX_PARAMS:,} parameters",
     )
     st.caption("Loaded with Keras safe mode: Lambda layers and classes from outside Keras are refused.")
     if file is None:
@@ -112,7 +119,11 @@ def upload() -> None:
         fixed = tuple(
             value
             if value is not None
-            else int(column.number_input(f"input axis {i + 1}", 1, 4096, 224, key=f"arch_upload_axis{i}"))
+            else int(
+                column.number_input(
+                    f"input axis {i + 1}", 1, 4096, 224, key=f"arch_upload_axis{i}", help=AXIS_HELP
+                )
+            )
             for i, (value, column) in enumerate(zip(shape, columns, strict=True))
         )
         summary = guarded(lambda: upload_summary(data, fixed), "Tracing the model…")

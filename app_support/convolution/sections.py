@@ -10,7 +10,7 @@ import streamlit as st
 from app_support.convolution.plots import number_grids, slide_animation
 from app_support.shared.image_picker import image_picker
 from app_support.shared.ui import show_error
-from app_support.shared.url import IN_URL
+from app_support.shared.url import IN_URL, bound_number, bound_slider
 from app_support.shared.why_convolutions import why_convolutions
 from cnn_core.conv.arithmetic import axis_shape, conv_output_shape, same_padding
 from cnn_core.conv.filters import FILTERS, course_edge_image, edge_response, parse_kernel, response_to_uint8
@@ -33,7 +33,7 @@ def _padding_control(key: str) -> int | str:
     mode = st.radio("padding", PADDING_MODES, horizontal=True, key=key, bind=IN_URL)
     if mode != "number":
         return mode
-    return int(st.number_input("p (each side)", value=0, step=1, key=f"{key}_p", bind=IN_URL))
+    return bound_number("p (each side)", f"{key}_p", 0)
 
 
 @st.fragment
@@ -41,12 +41,12 @@ def calculator() -> None:
     """Output size of one conv layer with every number of the formula shown."""
     left, right = st.columns([1, 2])
     with left:
-        n_h = int(st.number_input("input height n_H", value=6, step=1, key="conv_n_h", bind=IN_URL))
-        n_w = int(st.number_input("input width n_W", value=6, step=1, key="conv_n_w", bind=IN_URL))
-        f = int(st.number_input("filter f", value=3, step=1, key="conv_f", bind=IN_URL))
+        n_h = bound_number("input height n_H", "conv_n_h", 6)
+        n_w = bound_number("input width n_W", "conv_n_w", 6)
+        f = bound_number("filter f", "conv_f", 3)
         padding = _padding_control("conv_pad")
-        s = int(st.number_input("stride s", value=1, step=1, key="conv_s", bind=IN_URL))
-        d = int(st.number_input("dilation d", value=1, step=1, key="conv_d", bind=IN_URL))
+        s = bound_number("stride s", "conv_s", 1)
+        d = bound_number("dilation d", "conv_d", 1)
     with right:
         try:
             rows, cols = axis_shape(n_h, f, padding, s, d), axis_shape(n_w, f, padding, s, d)
@@ -88,10 +88,10 @@ def animation() -> None:
         operation = st.selectbox(
             "operation", ("cross-correlation", "convolution", "max", "average"), key="anim_op", bind=IN_URL
         )
-        n = int(st.slider("input n", 3, 10, 6, key="anim_n", bind=IN_URL))
-        f = int(st.slider("filter f", 1, 5, 3, key="anim_f", bind=IN_URL))
-        p = int(st.slider("padding p", 0, 3, 0, key="anim_p", bind=IN_URL))
-        s = int(st.slider("stride s", 1, 3, 1, key="anim_s", bind=IN_URL))
+        n = int(bound_slider("input n", "anim_n", 6))
+        f = int(bound_slider("filter f", "anim_f", 3))
+        p = int(bound_slider("padding p", "anim_p", 0))
+        s = int(bound_slider("stride s", "anim_s", 1))
         kernel_name = st.selectbox(
             "kernel", list(FILTERS), key="anim_kernel", bind=IN_URL, disabled=operation in ("max", "average")
         )
@@ -141,11 +141,11 @@ def edge_detection() -> None:
     st.caption(
         "The bright middle band of the result marks the vertical edge between the light and dark halves."
     )
-    photo = image_picker("edge_photo", camera=True, default_sample="camera", max_side=EDGE_PHOTO_SIDE)
-    if photo is not None:
-        response = edge_response(to_gray(photo), kernel)
+    picture = image_picker("edge_photo", camera=True, default_sample="camera", max_side=EDGE_PHOTO_SIDE)
+    if picture is not None:
+        response = edge_response(to_gray(picture.pixels), kernel)
         left, right = st.columns(2)
-        left.image(photo, caption="your image")
+        left.image(picture.pixels, caption="your image")
         right.image(
             response_to_uint8(response, signed=st.toggle("signed response", key="edge_signed", bind=IN_URL)),
             caption="filter response (|r| scaled to 0–255)",
@@ -179,9 +179,9 @@ def volume() -> None:
     """An RGB volume convolved with n_c filters: per-channel parts, sum + bias, ReLU; conv vs FC weights."""
     left, right = st.columns([1, 3])
     with left:
-        filters = int(st.slider("number of filters n_c", 1, 4, 2, key="vol_filters", bind=IN_URL))
-        which = int(st.slider("show filter", 1, filters, 1, key="vol_which", bind=IN_URL)) - 1
-        seed = int(st.number_input("random seed", value=0, step=1, key="vol_seed", bind=IN_URL))
+        filters = int(bound_slider("number of filters n_c", "vol_filters", 2))
+        which = int(bound_slider("show filter", "vol_which", 1, high=filters)) - 1
+        seed = bound_number("random seed", "vol_seed", 0)
     rng = np.random.default_rng(abs(seed))
     x = rng.integers(0, 5, (6, 6, 3)).astype(float)
     w = rng.integers(-1, 2, (3, 3, 3, filters)).astype(float)
@@ -206,8 +206,8 @@ def pooling() -> None:
     """Max and average pooling on the course's 4x4 example, animated the same way."""
     cols = st.columns(3)
     mode = cols[0].radio("pooling", ("max", "average"), horizontal=True, key="pool_mode", bind=IN_URL)
-    f = int(cols[1].number_input("f", value=2, step=1, key="pool_f", bind=IN_URL))
-    s = int(cols[2].number_input("s", value=2, step=1, key="pool_s", bind=IN_URL))
+    f = bound_number("f", "pool_f", 2, where=cols[1])
+    s = bound_number("s", "pool_s", 2, where=cols[2])
     try:
         result = slide(POOL_EXAMPLE, f, stride=s, operation=mode)
     except CNNLabError as err:
@@ -226,10 +226,10 @@ def other_dimensions() -> None:
     dims = st.radio("data", ("1-D (signal)", "3-D (CT volume)"), horizontal=True, key="nd_dims", bind=IN_URL)
     axes = 1 if dims.startswith("1") else 3
     cols = st.columns(4)
-    n = int(cols[0].number_input("input size n", value=14, step=1, key="nd_n", bind=IN_URL))
-    f = int(cols[1].number_input("filter f", value=5, step=1, key="nd_f", bind=IN_URL))
-    first = int(cols[2].number_input("filters, layer 1", value=16, step=1, key="nd_k1", bind=IN_URL))
-    second = int(cols[3].number_input("filters, layer 2", value=32, step=1, key="nd_k2", bind=IN_URL))
+    n = bound_number("input size n", "nd_n", 14, where=cols[0])
+    f = bound_number("filter f", "nd_f", 5, where=cols[1])
+    first = bound_number("filters, layer 1", "nd_k1", 16, where=cols[2])
+    second = bound_number("filters, layer 2", "nd_k2", 32, where=cols[3])
     try:
         shape_1 = conv_output_shape((n,) * axes, f, first)
         shape_2 = conv_output_shape(shape_1[:-1], f, second)

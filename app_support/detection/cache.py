@@ -1,10 +1,12 @@
-"""Cached YOLOv3-tiny for the detection page: one model per process, one network pass per image and size."""
+"""Cached YOLOv3-tiny for the detection page: one model per process, one network pass per image and size
+(server-wide for the sample images, in the visitor's session for their own photos)."""
 
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
+from app_support.shared.visitor_cache import picture_cache
 from cnn_core.detection.pipeline import NetworkPass, detection_shapes, run_network, select
 from cnn_core.detection.yolov3_tiny import DEFAULT_SIZE, YoloV3Tiny, load_yolov3_tiny
 from cnn_core.images import SAMPLE_NAMES, sample_image
@@ -22,9 +24,11 @@ def detector() -> YoloV3Tiny:
     return model
 
 
-@st.cache_data(max_entries=24, show_spinner="Running the network…")
+@picture_cache(max_entries=8, show_spinner="Running the network…")
 def network_pass(image: np.ndarray, size: int) -> NetworkPass:
-    """Letterbox + network + decode for one image at one input size (thresholds come later)."""
+    """Letterbox + network + decode for one (H, W, 3) image at one input size (thresholds come later);
+    call with ``sample=``. At 608 px a pass holds 8.4 MB (the 4.4 MB float32 blob, 1.8 MB of head outputs,
+    2.1 MB of decoded candidates), so the shared cache keeps 8 passes: at most ~67 MB."""
     return run_network(detector(), image, size)
 
 

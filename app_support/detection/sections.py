@@ -14,9 +14,10 @@ import streamlit as st
 from app_support.detection import demos
 from app_support.detection.cache import detector, network_pass, sample_shapes
 from app_support.detection.steps import Stage
-from app_support.shared.image_picker import fingerprint, image_picker
+from app_support.shared.image_picker import image_picker
 from app_support.shared.ui import show_error
-from app_support.shared.url import IN_URL
+from app_support.shared.url import IN_URL, bound_slider
+from app_support.shared.visitor_cache import fingerprint
 from cnn_core.detection.annotate import draw_detections
 from cnn_core.detection.pipeline import (
     DEFAULT_IOU,
@@ -36,6 +37,8 @@ from cnn_core.images import encode_png
 SIZES = (256, 320, 416, 512, 608)
 #: session-state key of the box shapes detected so far: {photo and input size: (N, 2) w, h}
 SHAPES_KEY = "det_shapes"
+#: how many (photo, input size) results of box shapes a session keeps
+SHAPES_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -50,18 +53,8 @@ class Controls:
 
 def controls(names: tuple[str, ...]) -> Controls:
     """Score and IoU thresholds, input size and class filter, all mirrored in the URL."""
-    score = st.slider(
-        "Score threshold (objectness × class probability)",
-        0.01,
-        0.95,
-        DEFAULT_SCORE,
-        0.01,
-        key="det_score",
-        bind=IN_URL,
-    )
-    iou = st.slider(
-        "IoU threshold of non-max suppression", 0.05, 0.95, DEFAULT_IOU, 0.05, key="det_iou", bind=IN_URL
-    )
+    score = bound_slider("Score threshold (objectness × class probability)", "det_score", DEFAULT_SCORE, 0.01)
+    iou = bound_slider("IoU threshold of non-max suppression", "det_iou", DEFAULT_IOU, 0.05)
     size = st.select_slider(
         "Network input size (pixels)", SIZES, value=DEFAULT_SIZE, key="det_size", bind=IN_URL
     )
@@ -125,19 +118,23 @@ def top() -> Stage | None:
     model = detector()
     picker, settings = st.columns([1, 1])
     with picker:
-        image = image_picker("det", camera=True, default_sample="stereo_motorcycle")
+        picture = image_picker("det", camera=True, default_sample="stereo_motorcycle")
     with settings:
         chosen = controls(model.names)
-    if image is None:
+    if picture is None:
         return None
+    image = picture.pixels
     try:
-        network = network_pass(image, chosen.size)
+        network = network_pass(image, chosen.size, sample=picture.sample)
         selection = select(network, model.names, chosen.score, chosen.iou, chosen.classes)
     except CNNLabError as err:
         show_error(err)
         return None
     tag = f"{fingerprint(image)}_{chosen.size}"
-    st.session_state.setdefault(SHAPES_KEY, {})[tag] = detection_shapes(network, selection)
+    shapes = st.session_state.setdefault(SHAPES_KEY, {})
+    shapes[tag] = detection_shapes(network, selection)
+    while len(shapes) > SHAPES_KEPT:
+        shapes.pop(next(iter(shapes)))
     results(image, network, selection, chosen.score)
     return Stage(network, selection, model, chosen.score, tag)
 

@@ -1,7 +1,7 @@
 """What the faces page shows above its tabs: the threshold τ, photos A and B with their faces, the verdict.
 
 Per-visitor results (detections, crops, descriptors) live only in ``st.session_state`` (see
-``cache.session_memo``); nothing derived from an upload is cached server-wide or written to disk.
+``visitor_cache.session_memo``); nothing derived from an upload is cached server-wide or written to disk.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app_support.faces.cache import FaceModels, face_models, session_memo
+from app_support.faces.cache import MEMO_SIZE, FaceModels, face_models
 from app_support.faces.plots import difference_bars, distance_gauge, draw_faces
-from app_support.shared.image_picker import fingerprint, image_picker
+from app_support.shared.image_picker import image_picker
 from app_support.shared.ui import show_error
-from app_support.shared.url import IN_URL
+from app_support.shared.url import bound_slider
+from app_support.shared.visitor_cache import fingerprint, session_memo
 from cnn_core.errors import CNNLabError
 from cnn_core.faces.align import CROP_SIZE
 from cnn_core.faces.detect import MIN_FACE_PX, detect_faces
@@ -49,14 +50,11 @@ def top() -> Photos:
         rf"$f(x) \in \mathbb{{R}}^{{{EMBEDDING_SIZE}}}$."
     )
     models = face_models()
-    threshold = st.slider(
+    threshold = bound_slider(
         f"Threshold τ (dlib's network was trained for {DEFAULT_THRESHOLD})",
-        0.1,
-        1.2,
+        "faces_tau",
         DEFAULT_THRESHOLD,
         0.01,
-        key="faces_tau",
-        bind=IN_URL,
     )
     left, right = st.columns(2)
     with left:
@@ -74,14 +72,16 @@ def top() -> Photos:
 
 def photo_column(side: str, default_sample: str, models: FaceModels) -> FaceSample | None:
     """Picker → faces drawn on the photo → (when several) a choice → the aligned crop. None on failure."""
-    image = image_picker(
+    picture = image_picker(
         f"faces_{side}", camera=True, default_sample=default_sample, label=f"Photo {side.upper()}"
     )
-    if image is None:
+    if picture is None:
         return None
-    tag = fingerprint(image)
+    image, tag = picture.pixels, fingerprint(picture.pixels)
     try:
-        detection = session_memo(("detect", tag), lambda: detect_faces(image, nets=models.nets))
+        detection = session_memo(
+            "faces", ("detect", tag), lambda: detect_faces(image, nets=models.nets), MEMO_SIZE
+        )
     except CNNLabError as err:
         show_error(err)
         return None
@@ -100,8 +100,10 @@ def photo_column(side: str, default_sample: str, models: FaceModels) -> FaceSamp
         )
     try:
         sample = session_memo(
+            "faces",
             ("face", tag, index),
             lambda: describe_face(image, models.embedder, index=index, detection=detection),
+            MEMO_SIZE,
         )
     except CNNLabError as err:
         if faces:

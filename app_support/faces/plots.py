@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw
 
+from app_support.shared.literal import literal_html
 from cnn_core.drawing import GREY, draw_boxes
 from cnn_core.faces.detect import Face
 from cnn_core.faces.triplet import Triplet
@@ -71,7 +72,8 @@ def embedding_space(
     share: np.ndarray,
 ) -> go.Figure:
     """Points (N, 2) after PCA, enrolled people as circles and probes as stars; ``links`` (i, j, d) are
-    drawn as dotted lines labelled with the true 128-d distance."""
+    drawn as dotted lines labelled with the true 128-d distance. ``labels`` hold the names users typed:
+    they are shown literally."""
     figure = go.Figure()
     for i, j, distance in links:
         (x1, y1), (x2, y2) = coords[i], coords[j]
@@ -95,7 +97,7 @@ def embedding_space(
                 x=coords[index, 0],
                 y=coords[index, 1],
                 mode="markers+text",
-                text=[labels[k] for k in index],
+                text=[literal_html(labels[k]) for k in index],
                 textposition=["top center" if k % 2 == 0 else "bottom center" for k in index],  # less overlap
                 marker={"size": 14, "symbol": symbol, "color": SAME if not probe else CHOSEN_HEX},
                 name=name,

@@ -14,17 +14,28 @@ import streamlit as st
 
 from app_support.faces.photos import PHOTOS, Photos
 from app_support.faces.plots import embedding_space, triplet_line
+from app_support.shared.literal import literal
 from app_support.shared.ui import show_error
-from app_support.shared.url import IN_URL
+from app_support.shared.upload import file_uploader
+from app_support.shared.url import bound_slider
 from cnn_core.errors import CNNLabError, FaceError
 from cnn_core.faces.align import CROP_SIZE
 from cnn_core.faces.embed import EMBEDDING_SIZE
-from cnn_core.faces.gallery import Gallery, gallery_from_json, gallery_to_json, identify, project_2d
+from cnn_core.faces.gallery import (
+    MAX_FILE_BYTES,
+    Gallery,
+    gallery_from_json,
+    gallery_to_json,
+    identify,
+    project_2d,
+)
 from cnn_core.faces.pipeline import FaceSample
 from cnn_core.faces.triplet import DEFAULT_ALPHA, all_triplets, triplet
 from cnn_core.faces.verify import pairwise_distances
 
 GALLERY_KEY = "faces_gallery"
+#: the import uploader, and what its last file gave: a success message or the CNNLabError
+IMPORT_KEY, IMPORT_OUTCOME = "faces_import", "faces_import_outcome"
 #: the thumbnail of an imported entry, which has a descriptor but no picture
 NO_CROP = np.full((CROP_SIZE, CROP_SIZE, 3), 230, np.uint8)
 KIND_TEXT = {
@@ -70,19 +81,37 @@ def _points(photos: Photos) -> list[Point]:
     return enrolled + [Point(label, face.embedding, probe=True) for label, face in photos.faces.items()]
 
 
-def _import_gallery() -> None:
-    upload = st.file_uploader("Import a gallery (JSON)", type=["json"], key="faces_import")
-    done = st.session_state.setdefault("faces_imported", set())
-    if upload is None or upload.file_id in done:
+def _import_file() -> None:
+    """The import uploader's callback: it runs before the page does, so the whole run (thumbnails, Export,
+    identification) already shows the imported people. A removed file clears its message."""
+    upload = st.session_state[IMPORT_KEY]
+    if upload is None:
+        st.session_state.pop(IMPORT_OUTCOME, None)
         return
-    done.add(upload.file_id)
     try:
         imported = gallery_from_json(upload.getvalue())
         _keep(session_gallery().extend(imported))
     except CNNLabError as err:
-        show_error(err)
+        st.session_state[IMPORT_OUTCOME] = err.with_traceback(None)
         return
-    st.success(f"Imported {len(imported)} descriptor(s).")
+    st.session_state[IMPORT_OUTCOME] = f"Imported {len(imported)} descriptor(s)."
+
+
+def _import_gallery() -> None:
+    """The uploader of a gallery file, and the outcome of its file."""
+    file_uploader(
+        "Import a gallery (JSON)",
+        ["json"],
+        IMPORT_KEY,
+        max_bytes=MAX_FILE_BYTES,
+        note="as exported here",
+        on_change=_import_file,
+    )
+    outcome = st.session_state.get(IMPORT_OUTCOME)
+    if isinstance(outcome, CNNLabError):
+        show_error(outcome)
+    elif outcome:
+        st.success(outcome)
 
 
 def _enrol(photos: Photos) -> None:
@@ -98,7 +127,7 @@ def _enrol(photos: Photos) -> None:
             show_error(err)
             return
         _keep(gallery)
-        st.toast(f"Enrolled {gallery.names[-1]} from {source.lower()}.", icon="✅")
+        st.toast(f"Enrolled {literal(gallery.names[-1])} from {source.lower()}.", icon="✅")
 
 
 def gallery_section(photos: Photos) -> None:
@@ -112,7 +141,7 @@ def gallery_section(photos: Photos) -> None:
     if len(gallery):
         st.image(
             [entry.crop if entry.crop is not None else NO_CROP for entry in gallery.entries],
-            caption=[f"{i}. {name}" for i, name in enumerate(gallery.names, start=1)],
+            caption=[literal(f"{i}. {name}") for i, name in enumerate(gallery.names, start=1)],
             width=90,
         )
         export, clear = st.columns(2)
@@ -121,9 +150,9 @@ def gallery_section(photos: Photos) -> None:
         )
         if clear.button("Clear gallery", key="faces_clear"):
             _keep(Gallery())
+            st.session_state.pop(IMPORT_OUTCOME, None)
             st.rerun()
     _import_gallery()
-    gallery = session_gallery()
     if not len(gallery):
         st.info("Enrol at least one person, then identify photo A or B.")
         return
@@ -135,10 +164,12 @@ def gallery_section(photos: Photos) -> None:
     result = identify(gallery, photos.faces[probe].embedding, tau)
     nearest = int(np.argmin(result.distances))
     if result.name:
-        st.success(f"{probe} is **{result.name}** (d = {result.distances[nearest]:.3f} ≤ τ = {tau:.2f})")
+        st.success(
+            f"{probe} is **{literal(result.name)}** (d = {result.distances[nearest]:.3f} ≤ τ = {tau:.2f})"
+        )
     else:
         st.warning(
-            f"{probe} is **unknown**: the nearest, {gallery.names[nearest]}, is at d = "
+            f"{probe} is **unknown**: the nearest, {literal(gallery.names[nearest])}, is at d = "
             f"{result.distances[nearest]:.3f} > τ = {tau:.2f}"
         )
     st.dataframe(
@@ -178,7 +209,7 @@ def triplet_section(photos: Photos) -> None:
     )
     gallery = session_gallery()
     points = _points(photos)
-    alpha = st.slider("Margin α", 0.0, 1.0, DEFAULT_ALPHA, 0.05, key="faces_alpha", bind=IN_URL)
+    alpha = bound_slider("Margin α", "faces_alpha", DEFAULT_ALPHA, 0.05)
     if len(points) < 3:
         st.info("The triplet loss needs three faces: pick photos A and B and enrol at least one person.")
         return

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
 from app_support.shared.ui import show_error
+from app_support.shared.upload import file_uploader
 from app_support.shared.url import IN_URL
+from app_support.shared.visitor_cache import fingerprint, session_memo
 from cnn_core.errors import CNNLabError
-from cnn_core.images import SAMPLE_NAMES, WORKING_SIDE, decode_image, sample_image
+from cnn_core.images import MAX_PIXELS, SAMPLE_NAMES, WORKING_SIDE, decode_image, sample_image
 
+#: decoded uploads and photos a visitor's session keeps
 UPLOADS_KEPT = 8
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp"]
+UPLOAD_TYPES = ("png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp")
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture the visitor chose: ``pixels`` (H, W, 3) uint8 RGB, and whether it is a shipped sample
+    (what is computed from it may be cached for every visitor) or their own upload or photo."""
+
+    pixels: np.ndarray
+    sample: bool
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -21,21 +33,15 @@ def cached_sample(name: str) -> np.ndarray:
     return sample_image(name)
 
 
-def fingerprint(image: np.ndarray) -> str:
-    """A short id of an image's pixels, to key widgets and caches that belong to that image."""
-    return hashlib.blake2b(image.tobytes(), digest_size=6).hexdigest()
-
-
 def decoded_upload(data: bytes, max_side: int | None) -> np.ndarray:
     """Decode an upload once per visitor: kept in this session's state, never in a server-wide cache,
     so one visitor's photos are never held on behalf of another."""
-    cache = st.session_state.setdefault("image_picker_uploads", {})
-    key = (hashlib.blake2b(data, digest_size=16).hexdigest(), max_side)
-    if key not in cache:
-        if len(cache) >= UPLOADS_KEPT:
-            cache.pop(next(iter(cache)))
-        cache[key] = decode_image(data, max_side=max_side)
-    return cache[key]
+    return session_memo(
+        "image_picker",
+        (fingerprint(data), max_side),
+        lambda: decode_image(data, max_side=max_side),
+        UPLOADS_KEPT,
+    )
 
 
 def image_picker(
@@ -45,15 +51,14 @@ def image_picker(
     default_sample: str = "chelsea",
     max_side: int | None = WORKING_SIDE,
     label: str = "Image",
-) -> np.ndarray | None:
-    """Let the user choose an image; return it as (H, W, 3) uint8 RGB, or None (with a message shown).
+) -> Picture | None:
+    """Let the user choose an image; return it, or None (with a message shown when the file is unusable).
 
     ``key`` prefixes every widget key so several pickers can live on one page; the source and the sample
     are in the URL (``?{key}_source=Sample&{key}_sample=coffee``), an upload or a photo cannot be.
     """
     sources = ["Sample", "Upload"] + (["Camera"] if camera else [])
     source = st.radio(label, sources, horizontal=True, key=f"{key}_source", bind=IN_URL)
-    data: bytes | None = None
     if source == "Sample":
         name = st.selectbox(
             "Sample image",
@@ -62,20 +67,20 @@ def image_picker(
             key=f"{key}_sample",
             bind=IN_URL,
         )
-        return cached_sample(name)
+        return Picture(cached_sample(name), sample=True)
     if source == "Upload":
-        upload = st.file_uploader("Upload an image", type=UPLOAD_TYPES, key=f"{key}_upload")
-        if upload is None:
-            st.info("Upload a photo (PNG, JPEG, GIF, BMP, TIFF or WebP).")
-            return None
-        data = upload.getvalue()
+        file = file_uploader(
+            "Upload an image",
+            UPLOAD_TYPES,
+            f"{key}_upload",
+            note=f"at most {MAX_PIXELS / 1e6:.0f} megapixels",
+        )
     else:
-        shot = st.camera_input("Take a photo", key=f"{key}_camera")
-        if shot is None:
-            return None
-        data = shot.getvalue()
+        file = st.camera_input("Take a photo", key=f"{key}_camera")
+    if file is None:
+        return None
     try:
-        return decoded_upload(data, max_side)
+        return Picture(decoded_upload(file.getvalue(), max_side), sample=False)
     except CNNLabError as err:
         show_error(err)
         return None

@@ -1,4 +1,7 @@
-"""Cached networks of the style-transfer page: each built once per process and shared, never mutated."""
+"""Cached networks of the style-transfer page: each built once per process and shared, never mutated.
+
+What they compute from pictures is cached server-wide when every picture is a shipped sample, and in the
+visitor's session otherwise (``picture_cache``: call with ``sample=``)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import streamlit as st
 
+from app_support.shared.visitor_cache import picture_cache
 from cnn_core.style.image_ops import fit_longer_side
 from cnn_core.style.mixing import NUM_STYLES, style_weights
 
@@ -37,7 +41,7 @@ def arbitrary_models() -> tuple[keras.Model, keras.Model]:
     return build_style_predictor(), build_style_transformer()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@picture_cache(max_entries=16)
 def style_vector(image: np.ndarray) -> np.ndarray:
     """The (100,) style vector of a picture."""
     from cnn_core.style.arbitrary import style_vector as predict
@@ -45,7 +49,7 @@ def style_vector(image: np.ndarray) -> np.ndarray:
     return predict(arbitrary_models()[0], image)
 
 
-@st.cache_data(max_entries=4, show_spinner=f"Painting the photo in all {NUM_STYLES} styles…")
+@picture_cache(max_entries=4, show_spinner=f"Painting the photo in all {NUM_STYLES} styles…")
 def style_sheet(content: np.ndarray, tile: int = 112) -> list[np.ndarray]:
     """The content painted in each of the NUM_STYLES learned styles, ``tile`` pixels on its longer side."""
     from cnn_core.style.multistyle import stylize_multistyle
@@ -54,7 +58,7 @@ def style_sheet(content: np.ndarray, tile: int = 112) -> list[np.ndarray]:
     return [stylize_multistyle(multistyle_model(), small, style_weights({k: 1.0})) for k in range(NUM_STYLES)]
 
 
-@st.cache_data(max_entries=16, show_spinner="Painting…")
+@picture_cache(max_entries=16, show_spinner="Painting…")
 def paint_multistyle(content: np.ndarray, weights: np.ndarray, strength: float, size: int) -> np.ndarray:
     """The content at ``size`` px painted in the style mix ``weights`` (26,), blended by ``strength``."""
     from cnn_core.style.multistyle import stylize_multistyle
@@ -62,7 +66,7 @@ def paint_multistyle(content: np.ndarray, weights: np.ndarray, strength: float, 
     return stylize_multistyle(multistyle_model(), fit_longer_side(content, size), weights, strength)
 
 
-@st.cache_data(max_entries=16, show_spinner="Painting…")
+@picture_cache(max_entries=16, show_spinner="Painting…")
 def paint_arbitrary(content: np.ndarray, vector: np.ndarray, size: int) -> np.ndarray:
     """The content at ``size`` px painted in style ``vector`` (100,)."""
     from cnn_core.style.arbitrary import stylize_arbitrary

@@ -7,9 +7,9 @@ import time
 import numpy as np
 import streamlit as st
 
-from app_support.shared.image_picker import image_picker
+from app_support.shared.image_picker import Picture, image_picker
 from app_support.shared.ui import show_error
-from app_support.shared.url import IN_URL
+from app_support.shared.url import IN_URL, bound_slider
 from app_support.style_transfer import cache as models
 from app_support.style_transfer.sections import Pictures
 from cnn_core.errors import CNNLabError
@@ -21,14 +21,14 @@ FAST_SIZES = (256, 384, 512, 768)
 FAST_METHODS = (f"{NUM_STYLES} learned styles", "Any style picture")
 
 
-def _timed(paint, *args) -> tuple[np.ndarray, float]:
+def _timed(paint, *args, sample: bool) -> tuple[np.ndarray, float]:
     """The painting and the milliseconds it took (a cached repeat takes ~0)."""
     start = time.perf_counter()
-    return paint(*args), (time.perf_counter() - start) * 1000
+    return paint(*args, sample=sample), (time.perf_counter() - start) * 1000
 
 
-def _multistyle_result(content: np.ndarray, size: int, strength: float) -> tuple[np.ndarray, float]:
-    tiles = models.style_sheet(content)
+def _multistyle_result(content: Picture, size: int, strength: float) -> tuple[np.ndarray, float]:
+    tiles = models.style_sheet(content.pixels, sample=content.sample)
     st.image(tiles, caption=[str(k) for k in range(NUM_STYLES)], width=88)
     picks = st.multiselect("Styles to mix", list(range(NUM_STYLES)), default=[19], key="st_mix", bind=IN_URL)
     if not picks:
@@ -38,20 +38,27 @@ def _multistyle_result(content: np.ndarray, size: int, strength: float) -> tuple
         k: column.slider(f"weight of {k}", 0.0, 1.0, 1.0, 0.05, key=f"st_w{k}")
         for k, column in zip(picks, columns, strict=True)
     }
-    return _timed(models.paint_multistyle, content, style_weights(weights), strength, size)
+    return _timed(
+        models.paint_multistyle, content.pixels, style_weights(weights), strength, size, sample=content.sample
+    )
 
 
 def _arbitrary_result(
-    content: np.ndarray, style: np.ndarray, size: int, strength: float
+    content: Picture, style: Picture, size: int, strength: float
 ) -> tuple[np.ndarray, float]:
-    vector = models.style_vector(style)
+    """The content painted in the style of one picture (or a mix of two): shared only when every picture is
+    a sample."""
+    vector, samples = models.style_vector(style.pixels, sample=style.sample), [content.sample, style.sample]
     if st.toggle("Interpolate with a second style picture", key="st_two", bind=IN_URL):
         second = image_picker("st_style2", default_sample="china", label="Second style picture")
-        t = st.slider("t (0: first style, 1: second)", 0.0, 1.0, 0.5, 0.05, key="st_t", bind=IN_URL)
+        t = bound_slider("t (0: first style, 1: second)", "st_t", 0.5, 0.05)
         if second is not None:
-            vector = mix_vectors([vector, models.style_vector(second)], [1.0 - t, t])
-    vector = with_strength(vector, models.style_vector(content), strength)
-    return _timed(models.paint_arbitrary, content, vector, size)
+            vector = mix_vectors(
+                [vector, models.style_vector(second.pixels, sample=second.sample)], [1.0 - t, t]
+            )
+            samples.append(second.sample)
+    vector = with_strength(vector, models.style_vector(content.pixels, sample=content.sample), strength)
+    return _timed(models.paint_arbitrary, content.pixels, vector, size, sample=all(samples))
 
 
 def fast_panel(pictures: Pictures) -> None:
@@ -64,14 +71,12 @@ def fast_panel(pictures: Pictures) -> None:
     size = size_column.select_slider(
         "Result size (longer side, px)", FAST_SIZES, value=CONTENT_SIDE, key="st_fast_size", bind=IN_URL
     )
-    strength = strength_column.slider(
+    strength = bound_slider(
         "Strength",
-        0.0,
-        1.0,
+        "st_strength",
         1.0,
         0.05,
-        key="st_strength",
-        bind=IN_URL,
+        where=strength_column,
         help=f"{FAST_METHODS[0]}: blend the painting with the photo. {FAST_METHODS[1]}: blend the style "
         "vector with the photo's own style vector.",
     )

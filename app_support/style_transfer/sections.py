@@ -7,10 +7,10 @@ import json
 import time
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
-from app_support.shared.image_picker import image_picker
+from app_support.shared.image_picker import Picture, image_picker
+from app_support.shared.literal import literal
 from app_support.shared.ui import show_error
 from app_support.style_transfer import cache as models
 from app_support.style_transfer.controls import gatys_settings, layer_label
@@ -28,10 +28,10 @@ GRAM_REFRESH_S = 6.0
 
 @dataclass(frozen=True)
 class Pictures:
-    """The content picture C and the style picture S, each (H, W, 3) uint8 RGB or None when unusable."""
+    """The content picture C and the style picture S, each checked, or None when unusable."""
 
-    content: np.ndarray | None
-    style: np.ndarray | None
+    content: Picture | None
+    style: Picture | None
 
 
 def inputs() -> Pictures:
@@ -55,26 +55,26 @@ def inputs() -> Pictures:
     return Pictures(content, style)
 
 
-def checked(picture: np.ndarray | None, name: str) -> np.ndarray | None:
+def checked(picture: Picture | None, name: str) -> Picture | None:
     """The picture if it is usable for style transfer, else None with the reason shown."""
     if picture is None:
         return None
     try:
-        picture = check_style_image(picture, name)
+        pixels = check_style_image(picture.pixels, name)
     except CNNLabError as err:
         show_error(err)
         return None
-    if is_grayscale(picture):
+    if is_grayscale(pixels):
         st.caption(f"The {name} is grey: its channels are equal, so it brings no colour of its own.")
-    return picture
+    return Picture(pixels, picture.sample)
 
 
-def _start(content: np.ndarray, style: np.ndarray, settings: GatysSettings) -> None:
+def _start(content: Picture, style: Picture, settings: GatysSettings) -> None:
     """Run's callback: stop this session's previous job and start a new one with what was on screen."""
     previous: GatysJob | None = st.session_state.get("st_job")
     if previous is not None:
         previous.stop()
-    st.session_state["st_job"] = GatysJob(models.backbone(), content, style, settings)
+    st.session_state["st_job"] = GatysJob(models.backbone(), content.pixels, style.pixels, settings)
 
 
 def _stop() -> None:
@@ -118,7 +118,7 @@ def gatys_panel(pictures: Pictures) -> None:
 
 def _progress(job: GatysJob) -> None:
     if job.error:
-        st.error(job.error, icon="⚠️")
+        st.error(literal(job.error), icon="⚠️")
     latest = job.latest
     if latest is None:
         st.info("Preparing: computing the targets and tracing the tf.function…")

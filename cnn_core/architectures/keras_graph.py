@@ -6,11 +6,15 @@ recording the call's arguments and outputs, and stamps every output with
 ``_keras_history = (operation, node_index, tensor_index)``. A layer called twice (a shared layer) has two
 nodes; a model used as a layer is one operation whose node hides its own graph. None of this is public
 Keras API (checked against Keras 3.15); ``tests/architectures/test_keras_graph.py`` pins what we use.
+
+``weightless`` builds models whose variables have shapes but no values, for what only reads a model's
+structure (summaries, receptive fields, block drawings).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,3 +73,31 @@ def layer_calls(model: Any) -> list[LayerCall]:
     for output in model.outputs:
         visit(output)
     return order
+
+
+@contextmanager
+def weightless() -> Iterator[None]:
+    """Build Keras models in this block without memory for their weights.
+
+    Inside a ``keras.StatelessScope`` a new variable keeps its shape and initializer but no value, so a
+    model built here has every shape and parameter count and costs no weight memory (VGG-19's 143,667,240
+    float32 parameters would take 575 MB). Such a model can be read, cloned layer by layer from its configs
+    and cut into sub-models, but never called. Keras also lists these variables, per thread, to initialise
+    them at the next symbolic call made outside any scope; on exit the list is put back as it was.
+
+    >>> import keras
+    >>> with weightless():
+    ...     dense = keras.layers.Dense(10_000)
+    ...     dense.build((None, 10_000))
+    >>> dense.count_params()
+    100010000
+    """
+    import keras
+    from keras.src.backend.common import global_state
+
+    waiting = list(global_state.get_global_attribute("uninitialized_variables") or [])
+    try:
+        with keras.StatelessScope(initialize_variables=False):
+            yield
+    finally:
+        global_state.set_global_attribute("uninitialized_variables", waiting)

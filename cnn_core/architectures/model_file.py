@@ -1,22 +1,25 @@
-"""Open a user's ``.keras`` file without running code from it.
+"""Open a user's ``.keras`` file without running code from it or letting it claim gigabytes.
 
 A ``.keras`` file is a zip archive holding ``config.json`` (the architecture), ``metadata.json`` and
 ``model.weights.h5``. Before Keras sees it, the archive is checked: size cap, a real zip, the expected
-members, no zip bomb, and a config that only names classes from Keras itself (or registered CNN Lab
-layers) and no Lambda layer. Then ``keras.saving.load_model(..., safe_mode=True, compile=False)`` loads it;
-any failure becomes a ``ModelFileError`` with a one-sentence reason.
+members, no zip bomb, a config.json read within limits (``cnn_core.safe_json``), a config that only
+names classes from Keras itself (or registered CNN Lab layers) and no Lambda layer, and at most
+``MAX_PARAMS`` parameters, counted from the config before any weight is allocated. Then
+``keras.saving.load_model(..., safe_mode=True, compile=False)`` loads it; any failure becomes a
+``ModelFileError`` with a one-sentence reason.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cnn_core.errors import ModelFileError
+from cnn_core.safe_json import JSONFileError, read_json
 
 if TYPE_CHECKING:
     import keras
@@ -25,6 +28,12 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 25 * 1024 * 1024
 #: weights are stored uncompressed in practice; anything far larger than the file is a zip bomb
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: config.json of the zoo's largest architecture (Inception-v1) is 190 kB; 20x that is plenty
+MAX_CONFIG_BYTES = 4_000_000
+#: the zoo's configs nest 10 or 11 levels deep; each model nested inside another adds about 4
+MAX_CONFIG_DEPTH = 64
+#: parameters a model may declare: above VGG-19's 143,667,240, the largest in the zoo (600 MB as float32)
+MAX_PARAMS = 150_000_000
 REQUIRED_MEMBERS = ("config.json", "model.weights.h5")
 #: classes a config may name: Keras's own and CNN Lab's registered layers
 ALLOWED_PACKAGES = ("keras", "cnn_core")
@@ -64,7 +73,65 @@ def check_config(config: dict) -> None:
             )
 
 
+def _keras_failed(err: Exception) -> ModelFileError:
+    """Keras's complaint about an untrusted file, as one line: any failure there is the file's fault."""
+    text = str(err).strip()
+    return ModelFileError(
+        f"Keras could not load the model: {text.splitlines()[0] if text else type(err).__name__}"
+    )
+
+
+def _skeleton_params(config: dict) -> int:
+    import keras
+
+    with keras.StatelessScope(initialize_variables=False):
+        model = keras.saving.deserialize_keras_object({**config, "compile_config": None}, safe_mode=True)
+    return int(model.count_params())
+
+
+def count_parameters(config: dict) -> int:
+    """The parameters of the model a ``.keras`` config describes, Σ over its weights of ∏ shape (as
+    ``summarize`` counts them), found without allocating a single weight.
+
+    Keras builds the layers inside a ``keras.StatelessScope``, where a new variable records its shape and
+    initialiser but defers its values. Keras keeps the deferred variables in a per-thread list and would
+    fill them when a later scope closes, so the skeleton is built in a thread of its own and dies with it.
+
+    >>> def layer(kind, **config):
+    ...     return {"module": "keras.layers", "class_name": kind, "config": config}
+    >>> layers = [layer("InputLayer", batch_shape=[None, 1000]), layer("Dense", units=400_000)]
+    >>> model = {"module": "keras", "class_name": "Sequential", "config": {"name": "m", "layers": layers}}
+    >>> count_parameters(model)  # 1000·400,000 weights + 400,000 biases: 1.6 GB, never allocated
+    400400000
+    """
+    import cnn_core.zoo.lenet5  # noqa: F401  (registers CNN Lab's own layers for models saved from the zoo)
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        try:
+            return worker.submit(_skeleton_params, config).result()
+        except Exception as err:
+            raise _keras_failed(err) from None
+
+
+def _read_config(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
+    """config.json, refused by its declared size before it is inflated, then read within limits."""
+    if info.file_size > MAX_CONFIG_BYTES:
+        raise ModelFileError(
+            f"the .keras archive's config.json is {info.file_size:,} bytes; the limit is {MAX_CONFIG_BYTES:,}"
+        )
+    try:
+        config = read_json(
+            archive.read(info), name="config.json", max_bytes=MAX_CONFIG_BYTES, max_depth=MAX_CONFIG_DEPTH
+        )
+    except JSONFileError as err:
+        raise ModelFileError(f"the .keras archive is corrupt: {err}") from None
+    if not isinstance(config, dict):
+        raise ModelFileError("the .keras archive's config.json does not describe a model")
+    return config
+
+
 def _check_archive(data: bytes, max_bytes: int) -> None:
+    """Every check before Keras loads the archive (see the module docstring)."""
     if not data:
         raise ModelFileError("the model file is empty")
     if len(data) > max_bytes:
@@ -84,29 +151,30 @@ def _check_archive(data: bytes, max_bytes: int) -> None:
                 raise ModelFileError(
                     f"the .keras archive unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED_BYTES:,}"
                 )
-            config = json.loads(archive.read("config.json"))
-    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, OSError) as err:
+            config = _read_config(archive, members["config.json"])
+    except (zipfile.BadZipFile, OSError) as err:
         raise ModelFileError(f"the .keras archive is corrupt: {err}") from None
-    if not isinstance(config, dict):
-        raise ModelFileError("the .keras archive's config.json does not describe a model")
     check_config(config)
+    params = count_parameters(config)
+    if params > MAX_PARAMS:
+        raise ModelFileError(
+            f"the model declares {params:,} parameters ({params * 4 / 1e9:.1f} GB as float32); "
+            f"the limit is {MAX_PARAMS:,}"
+        )
 
 
 def load_keras_model(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> keras.Model:
     """Load the bytes of a ``.keras`` file as a Keras model, safely (see the module docstring)."""
-    _check_archive(data, max_bytes)
+    _check_archive(data, max_bytes)  # this has also registered CNN Lab's own layers with Keras
     import keras
-
-    import cnn_core.zoo.lenet5  # noqa: F401  (registers CNN Lab's own layers for models saved from the zoo)
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.keras"
         path.write_bytes(data)
         try:
             model = keras.saving.load_model(path, compile=False, safe_mode=True)
-        except Exception as err:  # any failure of an untrusted file is the file's fault
-            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            raise ModelFileError(f"Keras could not load the model: {reason}") from None
+        except Exception as err:
+            raise _keras_failed(err) from None
     if not isinstance(model, keras.Model):
         raise ModelFileError(f"the file holds a {type(model).__name__}, not a Keras model")
     return model

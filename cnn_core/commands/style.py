@@ -88,13 +88,15 @@ def _paint(method: str, index: int | None, content, style, settings, backbone) -
 
 def run(args: argparse.Namespace) -> dict:
     from cnn_core.images import encode_png, load_image
+    from cnn_core.style.image_ops import check_style_image, to_unit
 
     method, index = parse_method(args.method)
     settings = GatysSettings(size=args.size, steps=args.steps)
     out = png_path(args.out)
-    content, style = load_image(args.content), load_image(args.style)  # bad files fail before TF loads
+    # bad files fail before TF loads, and before any resizing, so that messages quote the files' sizes
+    content = check_style_image(load_image(args.content), "content")
+    style = check_style_image(load_image(args.style), "style image")
 
-    from cnn_core.style.image_ops import to_unit
     from cnn_core.style.optimize import StyleProblem
     from cnn_core.zoo.efficientnet_lite import build_efficientnet_lite0
 

@@ -5,6 +5,8 @@ Deep-learning "convolution" is cross-correlation over the padded input:
 True convolution flips the kernel first: w[u, v] → w[f−1−u, f−1−v].
 Padding follows ``cnn_core.conv.arithmetic.resolve_padding`` ("same" matches TensorFlow exactly).
 Images are (H, W, C) and kernels (f, f, C_in, C_out); a 2-D image or kernel is treated as one channel.
+The padded input and the output are checked against the memory cap (``cnn_core.conv.memory``) before
+they are allocated.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from cnn_core.conv.arithmetic import Padding, effective_filter_size, output_size, resolve_padding
+from cnn_core.conv.memory import require_fits
 from cnn_core.errors import ParameterError, ShapeError
 
 
@@ -30,7 +33,10 @@ def as_volume(x: np.ndarray) -> np.ndarray:
 
 def pad2d(x: np.ndarray, padding: tuple[tuple[int, int], tuple[int, int]], value: float = 0.0) -> np.ndarray:
     """Pad an (H, W, C) volume: padding = ((top, bottom), (left, right)), filled with ``value``."""
-    return np.pad(as_volume(x), (*padding, (0, 0)), constant_values=value)
+    x = as_volume(x)
+    (top, bottom), (left, right) = padding
+    require_fits("the padded input", (x.shape[0] + top + bottom, x.shape[1] + left + right, x.shape[2]))
+    return np.pad(x, (*padding, (0, 0)), constant_values=value)
 
 
 def padding_2d(
@@ -86,7 +92,10 @@ def cross_correlate2d(
             f"the filter has {w.shape[2]} channels but the input has {x.shape[2]}; they must match"
         )
     f = w.shape[0]
-    padded = pad2d(x, padding_2d(x.shape[:2], f, stride, padding, dilation))
+    pads = padding_2d(x.shape[:2], f, stride, padding, dilation)
+    rows, cols = (output_size(n, f, padding, stride, dilation) for n in x.shape[:2])
+    require_fits("the output", (rows, cols, w.shape[3]))
+    padded = pad2d(x, pads)
     out = np.einsum("ijuvc,uvck->ijk", windows(padded, f, stride, dilation), w)  # (H_out, W_out, C_out)
     return out if b is None else out + np.asarray(b, dtype=np.float64)
 

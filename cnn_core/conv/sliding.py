@@ -3,19 +3,28 @@
 At output cell (i, j) the window's top-left corner in the padded input is (i·s, j·s). A conv step
 multiplies the window element-wise by the kernel and sums: out[i, j] = Σ window ⊙ w (+ b). A pooling
 step takes the window's max or mean instead.
+
+Every step keeps copies of its window and its terms, so a pass over an H_out x W_out output with an
+f x f filter holds H_out·W_out·(2·8·f² + STEP_OVERHEAD) bytes; sizes are checked against the memory cap
+(``cnn_core.conv.memory``) before anything is allocated.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 
-from cnn_core.conv.arithmetic import Padding
+from cnn_core.conv.arithmetic import Padding, require_positive_int
+from cnn_core.conv.memory import FLOAT64, require_fits
 from cnn_core.conv.reference import as_volume, pad2d, padding_2d, windows
+from cnn_core.errors import ParameterError
 
 Operation = Literal["cross-correlation", "convolution", "max", "average"]
+OPERATIONS: tuple[Operation, ...] = get_args(Operation)
+#: bytes one step costs besides its two f x f copies (its record and two array headers; measured ~440)
+STEP_OVERHEAD = 512
 
 
 @dataclass(frozen=True)
@@ -52,20 +61,31 @@ def slide(
 ) -> Slide:
     """Walk a filter (or a pooling window of the given size) over a 2-D ``x`` in row-major order.
 
+    The sizes are checked first: a window larger than the padded input, or a pass whose steps would
+    not fit the memory cap, raises a CNNLabError before any array is made.
+
     >>> result = slide(np.arange(16).reshape(4, 4), 2, stride=2, operation="max")
     >>> result.output.tolist(), len(result.steps), result.steps[1].top, result.steps[1].left
     ([[5.0, 7.0], [13.0, 15.0]], 4, 0, 2)
     """
+    if operation not in OPERATIONS:
+        raise ParameterError(f"operation must be one of {', '.join(OPERATIONS)}, got {operation!r}")
     pooling = operation in ("max", "average")
     if pooling:
-        kernel = np.ones((int(kernel_or_size),) * 2)
+        f = require_positive_int("f", kernel_or_size)
     else:
         kernel = np.asarray(kernel_or_size, dtype=np.float64)
-        if operation == "convolution":
-            kernel = np.flip(kernel, axis=(0, 1))
-    f = kernel.shape[0]
+        if kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1]:
+            raise ParameterError(f"the kernel must be square (f, f), got shape {kernel.shape}")
+        f = kernel.shape[0]
     volume = as_volume(x)[:, :, :1]
-    pads = padding_2d(volume.shape[:2], f, stride, padding)
+    pads = padding_2d(volume.shape[:2], f, stride, padding)  # refuses a window larger than the input
+    out_shape = tuple((n + sum(pad) - f) // stride + 1 for n, pad in zip(volume.shape[:2], pads, strict=True))
+    require_fits("the steps of this pass", out_shape, 2 * FLOAT64 * f * f + STEP_OVERHEAD)
+    if pooling:
+        kernel = np.ones((f, f))
+    elif operation == "convolution":
+        kernel = np.flip(kernel, axis=(0, 1))
     fill = -np.inf if operation == "max" else 0.0
     padded = pad2d(volume, pads, fill)
     views = windows(padded, f, stride)[..., 0]  # (H_out, W_out, f, f)

@@ -13,7 +13,7 @@ import numpy as np
 
 from cnn_core.conv.arithmetic import Padding
 from cnn_core.conv.reference import as_volume, cross_correlate2d
-from cnn_core.errors import ParameterError
+from cnn_core.errors import ParameterError, ShapeError
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ def filter_breakdown(
     ([9.0, -18.0], -8.0, 0.0)
     """
     x = as_volume(x)
+    if w.ndim != 4 or w.shape[2] != x.shape[2]:
+        raise ShapeError(f"w must be (f, f, {x.shape[2]}, K) for this input, got shape {w.shape}")
     if not 0 <= index < w.shape[3]:
         raise ParameterError(f"filter index must be in 0..{w.shape[3] - 1}, got {index}")
     per_channel = np.stack(

@@ -18,6 +18,7 @@ import numpy as np
 
 from cnn_core.errors import CNNLabError, ParameterError, ShapeError
 from cnn_core.faces.verify import DEFAULT_THRESHOLD, check_threshold
+from cnn_core.safe_json import JSONFileError, read_json
 
 FORMAT = "cnn-lab-face-gallery"
 VERSION = 1
@@ -26,6 +27,10 @@ EMBEDDING_SIZE = 128
 MAX_ENTRIES = 500
 MAX_NAME_LENGTH = 80
 MAX_FILE_BYTES = 2_000_000
+#: {"entries": [{"embedding": [...]}]} is 4 levels deep
+MAX_DEPTH = 4
+#: the largest magnitude a float32 holds
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class GalleryFileError(CNNLabError):
@@ -71,9 +76,7 @@ class Gallery:
         """A gallery with ``name`` → ``embedding`` (128,) appended (a name may be enrolled more than once);
         ``crop`` is the aligned face to show beside the name."""
         name = _check_name(name)
-        vector = np.asarray(embedding, dtype=np.float32)
-        if vector.shape != (EMBEDDING_SIZE,) or not np.isfinite(vector).all():
-            raise ShapeError(f"embedding must be {EMBEDDING_SIZE} finite numbers, got shape {vector.shape}")
+        vector = _check_embedding(embedding)
         _check_room(len(self) + 1)
         return Gallery((*self.entries, Entry(name, vector, crop)))
 
@@ -94,9 +97,42 @@ def _check_room(size: int) -> None:
         raise ParameterError(f"a gallery holds at most {MAX_ENTRIES} entries, got {size}")
 
 
+def _check_embedding(embedding: np.ndarray) -> np.ndarray:
+    """The descriptor as (128,) float32, refusing NaN, ±inf and values beyond float32's ±3.4e38 by index.
+
+    >>> _check_embedding(np.r_[np.zeros(5), np.nan, np.zeros(122)])
+    Traceback (most recent call last):
+    ...
+    cnn_core.errors.ShapeError: embedding must be 128 finite numbers, but the value at index 5 is nan
+    """
+    values = np.asarray(embedding, dtype=np.float64)
+    if values.shape != (EMBEDDING_SIZE,):
+        raise ShapeError(f"embedding must be {EMBEDDING_SIZE} finite numbers, got shape {values.shape}")
+    unfit = ~(np.abs(values) <= FLOAT32_MAX)  # True for NaN too
+    if unfit.any():
+        index = int(np.argmax(unfit))
+        value = values[index]
+        beyond = f", beyond float32's ±{FLOAT32_MAX:.1e}" if np.isfinite(value) else ""
+        raise ShapeError(
+            f"embedding must be {EMBEDDING_SIZE} finite numbers, but the value at index {index} is "
+            f"{value:g}{beyond}"
+        )
+    return values.astype(np.float32)
+
+
+def _shown(value: object, width: int = 40) -> str:
+    """``repr(value)``, cut to ``width`` characters: a message never echoes a whole hostile file.
+
+    >>> _shown("x" * 100, 8)
+    "'xxxxxx…"
+    """
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _check_name(name: object) -> str:
     if not isinstance(name, str) or not name.strip():
-        raise ParameterError(f"name must be a non-empty text, got {name!r}")
+        raise ParameterError(f"name must be a non-empty text, got {_shown(name)}")
     name = " ".join(name.split())
     if len(name) > MAX_NAME_LENGTH:
         raise ParameterError(f"name must be at most {MAX_NAME_LENGTH} characters, got {len(name)}")
@@ -145,18 +181,17 @@ def gallery_to_json(gallery: Gallery) -> str:
 
 
 def gallery_from_json(data: str | bytes) -> Gallery:
-    """Parse and validate a file written by ``gallery_to_json``; a GalleryFileError says what is wrong."""
-    if len(data) > MAX_FILE_BYTES:
-        raise GalleryFileError(f"the gallery file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    """Parse and validate a file written by ``gallery_to_json``; a GalleryFileError says what is wrong and
+    where. The file is read by ``read_json`` (size, depth and number limits), then checked entry by entry."""
     try:
-        document = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise GalleryFileError(f"the gallery file is not valid JSON ({err})") from err
+        document = read_json(data, name="the gallery file", max_bytes=MAX_FILE_BYTES, max_depth=MAX_DEPTH)
+    except JSONFileError as err:
+        raise GalleryFileError(str(err)) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise GalleryFileError(f'the file is not a face gallery (expected "format": "{FORMAT}")')
     if document.get("version") != VERSION:
         raise GalleryFileError(
-            f"gallery version {document.get('version')!r} is not supported (expected {VERSION})"
+            f"gallery version {_shown(document.get('version'))} is not supported (expected {VERSION})"
         )
     entries = document.get("entries")
     if not isinstance(entries, list):
@@ -165,10 +200,14 @@ def gallery_from_json(data: str | bytes) -> Gallery:
     for number, entry in enumerate(entries, start=1):
         try:
             values = entry["embedding"]
-            if not isinstance(values, list) or not all(
-                isinstance(v, int | float) and not isinstance(v, bool) for v in values
-            ):
-                raise ShapeError("the embedding must be a list of numbers")
+            if not isinstance(values, list):
+                raise ShapeError(f"the embedding must be a list of numbers, got {_shown(values)}")
+            for index, value in enumerate(values):
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise ShapeError(
+                        f"the embedding must be a list of numbers, but the value at index {index} is "
+                        f"{_shown(value)}"
+                    )
             gallery = gallery.enrol(entry["name"], np.asarray(values, dtype=np.float64))
         except (KeyError, TypeError) as err:
             raise GalleryFileError(f'entry {number} needs a "name" and an "embedding"') from err

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 Kind = Literal["conv", "maxpool", "avgpool", "fc"]
 KINDS: tuple[Kind, ...] = ("conv", "maxpool", "avgpool", "fc")
 MAX_LAYERS = 20
-#: a typo like FC 4096 on a 224x224x64 volume would otherwise ask for 13 billion weights
+#: a typo like FC 4096 on a 224x224x64 volume would otherwise ask for 13 billion weights; Keras allocates
+#: every weight when it builds the model, 4 bytes each, so the cap holds the builder to 80 MB
 MAX_PARAMS = 20_000_000
 
 
@@ -114,7 +115,8 @@ def build_custom(input_shape: tuple[int, int, int], specs: list[LayerSpec]) -> k
     params = count_params(input_shape, specs)
     if params > MAX_PARAMS:
         raise ParameterError(
-            f"the network would have {params:,} parameters; the builder allows {MAX_PARAMS:,}"
+            f"the network would have {params:,} parameters; the builder allows {MAX_PARAMS:,} "
+            f"({MAX_PARAMS * 4 // 10**6} MB of float32 weights)"
         )
     import keras
     from keras import layers

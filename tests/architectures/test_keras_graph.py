@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from cnn_core.architectures.keras_graph import is_graph_model, layer_calls, producer
+from cnn_core.architectures.keras_graph import is_graph_model, layer_calls, producer, weightless
 
 
 def _graph() -> dict:
@@ -50,3 +50,24 @@ def test_producer_and_graph_models():
     assert is_graph_model(g["model"]) and is_graph_model(g["inner"])
     assert is_graph_model(keras.Sequential([layers.Dense(1)]))
     assert not is_graph_model(layers.Dense(1))
+
+
+def _rss_mb() -> float:
+    """This process's resident memory (VmRSS, Linux)."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS"))
+    return int(line.split()[1]) / 1024
+
+
+def test_weightless_models_have_their_shapes_but_no_weight_memory():
+    class Twice(layers.Layer):  # no compute_output_shape: Keras traces it in a scope of its own
+        def call(self, x):
+            return x * 2
+
+    before = _rss_mb()
+    with weightless():
+        dense = layers.Dense(10_000)
+        dense.build((None, 10_000))  # 100,010,000 float32 parameters: 400 MB if they were allocated
+    Twice()(keras.Input((8,)))  # the symbolic call that would initialise variables left waiting
+    assert dense.count_params() == 10_000 * 10_000 + 10_000
+    assert _rss_mb() - before < 100

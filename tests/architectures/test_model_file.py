@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import resource
 import zipfile
 from pathlib import Path
 
 import keras
+import numpy as np
 import pytest
 from keras import layers
 
 from cnn_core.architectures import model_file as model_file
-from cnn_core.architectures.model_file import load_keras_model
+from cnn_core.architectures.model_file import MAX_PARAMS, count_parameters, load_keras_model
 from cnn_core.architectures.summary import summarize
 from cnn_core.errors import ModelFileError
+from tests.corpus import keras_files, tiny_dense_weights
 
 
 def _saved(model: keras.Model, tmp_path: Path) -> bytes:
@@ -117,3 +120,64 @@ def test_missing_member_and_corrupt_parts(small_keras):
         load_keras_model(_rewritten(small_keras, **{"config.json": b"{not json"}))
     with pytest.raises(ModelFileError, match="Keras could not load the model"):
         load_keras_model(_rewritten(small_keras, **{"model.weights.h5": b"garbage" * 100}))
+
+
+@pytest.mark.parametrize("file", keras_files(), ids=lambda file: file.name)
+def test_every_corpus_keras_file(file):
+    if file.expect is None:
+        kernel, bias = tiny_dense_weights()
+        model = load_keras_model(file.data)
+        np.testing.assert_array_equal(model.get_layer("fc").kernel.numpy(), kernel)
+        np.testing.assert_array_equal(model.get_layer("fc").bias.numpy(), bias)
+        return
+    with pytest.raises(ModelFileError) as refused:
+        load_keras_model(file.data)
+    assert file.expect in str(refused.value) and "\n" not in str(refused.value)
+
+
+def _config(model: keras.Model) -> dict:
+    """The model's config.json as a saved .keras file holds it."""
+    return json.loads(json.dumps(keras.saving.serialize_keras_object(model)))
+
+
+def test_parameters_are_counted_from_the_config_as_by_hand():
+    words = keras.Input((10,), dtype="int32")
+    x = layers.Embedding(1000, 16)(words)  # 1000·16 = 16,000
+    x = layers.LSTM(32)(x)  # 4 gates · (16·32 + 32·32 + 32) = 6,272
+    text = keras.Model(words, layers.Dense(10)(x))  # 32·10 + 10 = 330
+    assert count_parameters(_config(text)) == 16_000 + 6_272 + 330
+    image = keras.Input((16, 16, 3))
+    x = layers.Conv2D(8, 3)(image)  # 3·3·3·8 + 8 = 224
+    x = layers.BatchNormalization()(x)  # γ, β, mean, variance: 4·8 = 32
+    x = layers.DepthwiseConv2D(3)(x)  # 3·3·8 + 8 = 80
+    vision = keras.Model(image, layers.Dense(2)(layers.GlobalAveragePooling2D()(x)))  # 8·2 + 2 = 18
+    assert count_parameters(_config(vision)) == 224 + 32 + 80 + 18
+
+
+@pytest.mark.parametrize(
+    ("name", "published"),
+    [("resnet50", 25_636_712), ("alexnet", 61_100_840), ("lenet5-1998", 60_840)],
+)
+def test_zoo_configs_count_their_published_totals(name, published):
+    """keras.applications.ResNet50, torchvision's AlexNet, LeCun et al. 1998 (60,000 + 840 RBF centres)."""
+    from cnn_core.zoo import build_model
+
+    assert count_parameters(_config(build_model(name))) == published
+
+
+def test_every_zoo_model_is_within_the_limit():
+    assert MAX_PARAMS > 143_667_240  # VGG-19, the largest zoo model (keras.applications.VGG19)
+
+
+def test_a_memory_bomb_is_refused_before_keras_builds_anything(monkeypatch):
+    """13 kB declaring one 400 M-parameter Dense layer (1.6 GB as float32): refused from the config."""
+    bomb = next(file for file in keras_files() if file.name == "huge_dense.keras")
+
+    def never(*args, **kwargs):
+        raise AssertionError("keras.saving.load_model must not be reached")
+
+    monkeypatch.setattr(keras.saving, "load_model", never)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
+    with pytest.raises(ModelFileError, match=r"400,400,000 parameters .*; the limit is 150,000,000"):
+        load_keras_model(bomb.data)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 200_000  # far below 1.6 GB

@@ -5,10 +5,12 @@ import io
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
+from cnn_core import images
 from cnn_core.errors import ImageError
 from cnn_core.images import (
+    DECODE_ERRORS,
     SAMPLE_NAMES,
     check_rgb,
     decode_image,
@@ -131,3 +133,71 @@ def test_check_rgb_names_the_argument_and_echoes_the_value(image, min_side, mess
 def test_check_rgb_returns_a_good_image_unchanged():
     image = np.zeros((32, 33, 3), np.uint8)
     assert check_rgb(image, min_side=32) is image
+
+
+@pytest.mark.parametrize("error", DECODE_ERRORS, ids=lambda error: error.__name__)
+def test_every_kind_of_pillow_failure_becomes_an_image_error(error, monkeypatch):
+    def fail(image):
+        raise error("simulated failure")
+
+    monkeypatch.setattr(ImageOps, "exif_transpose", fail)
+    with pytest.raises(ImageError, match=r"damaged or truncated \(.*simulated failure"):
+        decode_image(_encode(Image.new("RGB", (8, 8))))
+
+
+def test_our_own_bugs_are_not_hidden_as_bad_files(monkeypatch):
+    """The decode boundary holds Pillow's calls only: a ValueError from our own scaling stays itself."""
+
+    def broken(values):
+        raise ValueError("a bug of ours")
+
+    monkeypatch.setattr(images, "_to_uint8", broken)
+    with pytest.raises(ValueError, match="a bug of ours") as raised:
+        decode_image(_encode(Image.new("I;16", (8, 6), 1000)))
+    assert not isinstance(raised.value, ImageError)
+
+
+def test_float_images_stretch_their_finite_range_and_clip_nan_and_infinity():
+    values = np.array([[0.0, 2.0, 4.0], [np.nan, np.inf, -np.inf]], np.float32)
+    rgb = decode_image(_encode(Image.fromarray(values, "F"), "TIFF"))
+    # 255·(v − 0) / (4 − 0) for v = 0, 2, 4; NaN and −inf → the minimum 0, +inf → the maximum 4
+    assert rgb[..., 0].tolist() == [[0, 128, 255], [0, 255, 0]]
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        (
+            (3, 20000),
+            "the image is 3x20000 pixels: scaled to 1024 pixels on its longer side it would be only 1 px "
+            "wide, and every network here needs at least 32 px",
+        ),
+        (
+            (2000, 40),
+            r"the image is 2000x40 pixels: .* only 20 px high, and every network here needs at least 32",
+        ),
+    ],
+)
+def test_strips_too_thin_to_shrink_are_refused_with_the_files_own_size(size, message):
+    data = _encode(Image.new("L", size))
+    with pytest.raises(ImageError, match=message):
+        decode_image(data)
+    width, height = size
+    assert decode_image(data, max_side=None).shape == (height, width, 3)  # the file itself is fine
+
+
+def test_a_strip_that_keeps_32_pixels_when_shrunk_is_accepted():
+    # 64·1024/2000 = 32.8 ≥ 32: the working copy is 1024 x 33 (Pillow rounds 32.8 up)
+    assert decode_image(_encode(Image.new("L", (2000, 64)))).shape == (33, 1024, 3)
+
+
+def test_a_file_that_cannot_be_read_gives_one_sentence(tmp_path, monkeypatch):
+    path = tmp_path / "locked.png"
+    path.write_bytes(_encode(Image.new("RGB", (8, 8))))
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(path), "read_bytes", denied)
+    with pytest.raises(ImageError, match=f"cannot read {path}: Permission denied"):
+        load_image(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cnn_core.images import encode_png, sample_image
 from tests.apptest import run_page
 
 TIMEOUT = 180
@@ -112,3 +113,15 @@ def test_sliding_windows(n, windows, sliding):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["windows (stride 2)"] == windows
     assert metrics["multiplies, window by window"] == sliding
+
+
+def test_an_upload_is_kept_in_the_visitors_session_and_a_sample_is_not():
+    """Issue 15: the network pass of a visitor's own photo (its letterboxed copy) lives in their session
+    only; the samples' passes are shared by everyone through the server-wide cache."""
+    at = _page()
+    assert "memo_network_pass" not in at.session_state
+    at.radio(key="det_source").set_value("Upload").run()
+    photo = encode_png(sample_image("stereo_motorcycle")[:, ::-1].copy())  # mirrored: not a sample
+    at.file_uploader(key="det_upload").set_value(("mine.png", photo, "image/png")).run()
+    assert not at.exception and "motorbike" in _detections(at)
+    assert len(at.session_state["memo_network_pass"]) == 1

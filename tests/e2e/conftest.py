@@ -2,6 +2,7 @@
 
 Tests get ``app_page(url_path)``: a Playwright page opened on that app page and waited until Streamlit
 has finished running. ``assert_no_exception(page)`` fails a test when the page shows an exception box.
+``app_server_pid`` is the process id of the shared server, for tests that read its memory.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-dev-shm-usage",
 ]
+
+
+#: process id of each running server, by its URL
+SERVER_PIDS: dict[str, int] = {}
 
 
 def _free_port() -> int:
@@ -72,10 +77,12 @@ def streamlit_server() -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[url] = process.pid
     try:
         _wait_healthy(url, process)
         yield url
     finally:
+        del SERVER_PIDS[url]
         process.terminate()
         try:
             process.wait(timeout=10)
@@ -88,6 +95,12 @@ def app_url() -> Iterator[str]:
     """One app server for the whole test session."""
     with streamlit_server() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def app_server_pid(app_url: str) -> int:
+    """The process id of the app server (``app_url``)."""
+    return SERVER_PIDS[app_url]
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,17 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cnn_core.faces.gallery import gallery_to_json
+from cnn_core.faces.gallery import FORMAT, MODEL, VERSION, gallery_to_json
 from cnn_core.images import encode_png, sample_image
 from tests.apptest import PAGES
 
 PAGE = str(PAGES / "faces.py")
 TIMEOUT = 300
+#: a name that Markdown would show as bold text, a live link, red text and a formula
+HOSTILE = "**Bob** [x](http://e.com) :red[hi] $x^2$"
+#: the same name as Markdown must receive it to show it literally: the punctuation backslash-escaped, and a
+#: WORD JOINER (U+2060) after each ":" so that neither the bare link "http://" nor ":red[" can start
+HOSTILE_LITERAL = r"\*\*Bob\*\* \[x\](http:" + "\u2060" + r"//e.com) :" + "\u2060" + r"red\[hi\] \$x^2\$"
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +138,38 @@ def test_embedding_space_and_triplet_tabs():
     _open_tab(at, "Embedding space")
     assert not at.exception
     assert any(c.value.startswith("PCA keeps") for c in at.caption)
+
+
+def _gallery_file(entries: dict[str, list[float]]) -> bytes:
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "version": VERSION,
+            "model": MODEL,
+            "entries": [{"name": name, "embedding": vector} for name, vector in entries.items()],
+        }
+    ).encode()
+
+
+def test_an_imported_gallery_shows_at_once_with_names_shown_literally():
+    at = _page(faces_tau="0.1")
+    # Bob at the origin is the nearest to any descriptor: Ann is 10·√128 ≈ 113 away from it
+    data = _gallery_file({HOSTILE: [0.0] * 128, "Ann": [10.0] * 128})
+    at.file_uploader(key="faces_import").set_value(("g.json", data, "application/json")).run()
+    assert not at.exception and not at.error
+    assert _texts(at.success) == ["Imported 2 descriptor(s)."]
+    assert not any("Enrol at least one person" in text for text in _texts(at.info))
+    assert "Export gallery (JSON)" in [button.proto.label for button in at.get("download_button")]
+    thumbnails = next(image for image in at.get("image") if len(image.proto.imgs) == 2)
+    assert [img.caption for img in thumbnails.proto.imgs] == [r"1\. " + HOSTILE_LITERAL, r"2\. Ann"]
+    assert any(f"the nearest, {HOSTILE_LITERAL}, is at d =" in text for text in _texts(at.warning))
+
+
+def test_an_enrolled_name_is_shown_literally(pngs):
+    at = _page()
+    _upload(at, "a", "hopper", pngs["hopper"])
+    at.text_input(key="faces_enrol_name").set_value(HOSTILE).run()
+    at.button(key="faces_enrol").click().run()
+    assert not at.exception and not at.error
+    assert _texts(at.toast) == [f"Enrolled {HOSTILE_LITERAL} from photo a."]
+    assert any(text.startswith(f"Photo A is **{HOSTILE_LITERAL}** (d = 0.000") for text in _texts(at.success))

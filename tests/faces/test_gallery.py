@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from cnn_core.faces.gallery import (
     project_2d,
 )
 from cnn_core.faces.pipeline import describe_face
+from tests.corpus import gallery_files
 from tests.numerics import U32, U64, assert_within
 
 
@@ -146,3 +148,31 @@ def test_extend_appends_an_imported_gallery_within_the_limit():
         full.extend(mine)
     with pytest.raises(ParameterError, match="at most 500 entries, got 501"):
         full.enrol("one more", np.zeros(128))
+
+
+@pytest.mark.parametrize("file", gallery_files(), ids=lambda file: file.name)
+def test_every_corpus_gallery_file(file):
+    if file.expect is None:
+        document = json.loads(file.data)
+        gallery = gallery_from_json(file.data)
+        assert gallery.names == tuple(entry["name"] for entry in document["entries"])  # Markdown kept as text
+        np.testing.assert_array_equal(
+            gallery.embeddings, [entry["embedding"] for entry in document["entries"]]
+        )
+        return
+    with pytest.raises(GalleryFileError) as refused:
+        gallery_from_json(file.data)
+    assert file.expect in str(refused.value) and len(str(refused.value)) < 300
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(np.nan, "nan"), (-np.inf, "-inf"), (1e39, "1e+39, beyond float32's ±3.4e+38")],
+)
+def test_a_descriptor_value_that_is_not_a_finite_float32_is_named_by_its_index(value, shown):
+    embedding = np.zeros(128)
+    embedding[77] = value
+    with pytest.raises(
+        ShapeError, match=f"128 finite numbers, but the value at index 77 is {re.escape(shown)}$"
+    ):
+        Gallery().enrol("Ada", embedding)

@@ -1,0 +1,105 @@
+"""The documented range of every number a link can set, with the reason for its limits.
+
+Each URL-bound number control has a ``Bound`` here, found by its key. The widgets take their min/max from
+this table (``url.bound_number`` and ``url.bound_slider``), and ``url.check_link`` applies it to the
+address bar before any widget reads it, so NaN, ±Infinity, text, 10³⁰ or a 50,000-digit number never
+reaches Streamlit or cnn_core.
+
+Two kinds of reason:
+
+* meaning: a slider's useful range, an index into what the page shows;
+* arithmetic: sizes, strides and paddings of the calculators take any whole number a browser holds
+  exactly, |v| ≤ 2⁵³ − 1, so that a mistake such as stride 0 or n = 10⁹ is explained by cnn_core
+  ("stride must be ≥ 1", "n must be ≤ 1,000,000") rather than silently refused. Where such a size costs
+  memory, cnn_core caps it before allocating and the message states the cap: 64 MiB per array for the
+  Convolution page's arrays (``cnn_core.conv.memory``), 20,000,000 parameters for the network builder.
+
+Controls that offer a list (select boxes, radios, select sliders such as the image sizes) are bounded by
+their list: Streamlit refuses any other value, and ``url.report_unused_link`` says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+#: the largest whole number a browser holds exactly (JavaScript's Number.MAX_SAFE_INTEGER)
+JS_SAFE = 2**53 - 1
+
+
+@dataclass(frozen=True)
+class Bound:
+    """low ≤ value ≤ high; whole numbers only when both limits are ints."""
+
+    low: int | float
+    high: int | float
+    reason: str
+
+    @property
+    def whole(self) -> bool:
+        return isinstance(self.low, int) and isinstance(self.high, int)
+
+    def refusal(self, text: str) -> str | None:
+        """Why ``text`` (a value from the address bar) is not a value of this control, or None when it is.
+
+        >>> Bound(1, 10, "meaning").refusal("Infinity"), Bound(1, 10, "meaning").refusal("4")
+        ('it is not a finite number', None)
+        """
+        try:
+            value = float(text)
+        except ValueError:
+            return "it is not a number"
+        if not math.isfinite(value):
+            return "it is not a finite number"
+        if self.whole and not value.is_integer():
+            return "it is not a whole number"
+        if not self.low <= value <= self.high:
+            return f"it must be between {self.low:,} and {self.high:,} ({self.reason})"
+        return None
+
+
+ARITHMETIC = Bound(-JS_SAFE, JS_SAFE, "the whole numbers a browser holds exactly")
+#: the network builder's sizes: Keras allocates their weights, so cnn_core counts them first
+BUILDER = Bound(
+    -JS_SAFE, JS_SAFE, "the builder refuses more than 20,000,000 parameters (80 MB) before building"
+)
+#: a unit, channel or image of what the page shows; the widget narrows it to the layer or set at hand
+INDEX = Bound(0, JS_SAFE, "an index: the control's own range follows the layer or image set shown")
+
+#: key (a regular expression matched in full) → bounds, page by page
+NUMBERS: dict[str, Bound] = {
+    # Convolution
+    r"conv_(n_h|n_w|f|s|d|pad_p)|pool_(f|s)|nd_(n|f|k1|k2)|vol_seed": ARITHMETIC,
+    r"(why|arch_w)_(height|width|channels_in|f|filters|s|p)": ARITHMETIC,
+    "anim_n": Bound(3, 10, "meaning: every step is drawn; a 10x10 input already takes up to 100 steps"),
+    "anim_f": Bound(1, 5, "meaning: the numbers of a larger filter no longer fit its cells"),
+    "anim_p": Bound(0, 3, "meaning: more padding than 3 only adds zeros to the animation"),
+    "anim_s": Bound(1, 3, "meaning: a larger stride skips most of a 10x10 input"),
+    r"vol_(filters|which)": Bound(1, 4, "meaning: one row of grids per filter"),
+    # Architectures
+    r"arch_b_(height|width|channels_in|f|filters|bottleneck)": ARITHMETIC,
+    r"arch_in_[HWC]|arch_l(10|[1-9])_(size|f|s|p)": BUILDER,
+    "arch_layers": Bound(1, 10, "meaning: ten rows of controls"),
+    # Activations
+    r"act_(channel|row|col|digit)": INDEX,
+    # Detection
+    "det_score": Bound(0.01, 0.95, "meaning: a probability threshold"),
+    "det_iou": Bound(0.05, 0.95, "meaning: an overlap threshold"),
+    # Faces
+    "faces_tau": Bound(0.1, 1.2, "meaning: distances between dlib's descriptors lie in this range"),
+    "faces_alpha": Bound(0.0, 1.0, "meaning: a margin between distances"),
+    # Style transfer
+    "st_ratio": Bound(-9.0, -2.0, "meaning: log₁₀(α/β) outside this range gives a copy of one picture"),
+    "st_steps": Bound(5, 1000, "time: every step is a forward and backward pass of the network"),
+    r"st_(t|strength)": Bound(0.0, 1.0, "meaning: a blend weight"),
+}
+
+
+def bound_of(key: str) -> Bound | None:
+    """The bounds of the number control ``key``, or None when ``key`` is not a number control.
+
+    >>> bound_of("arch_l3_f") is BUILDER, bound_of("conv_tab")
+    (True, None)
+    """
+    return next((bound for pattern, bound in NUMBERS.items() if re.fullmatch(pattern, key)), None)
