@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from app_support.activations import multicrop
 from app_support.activations import sections as views
 from app_support.activations.inputs import chosen_input
 from app_support.shared.ui import page_header, run_tabs
@@ -23,6 +24,8 @@ run_tabs(
         ("Grad-CAM", partial(views.gradcam, chosen)),
         ("Layer-1 filters", partial(views.first_filters, chosen)),
         ("Receptive-field table", views.rf_table),
+        ("10-crop", partial(multicrop.ten_crop, chosen)),
+        ("Ensemble", partial(multicrop.ensemble, chosen)),
     ],
     key="act_tab",
 )

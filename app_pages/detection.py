@@ -2,8 +2,10 @@
 
 from functools import partial
 
-from app_support.detection import demos, steps
+from app_support.detection import demos, proposals, steps
 from app_support.detection import sections as views
+from app_support.detection.grid_targets import encoding
+from app_support.detection.localization import localization
 from app_support.shared.ui import page_header, run_tabs
 
 page_header(
@@ -21,7 +23,10 @@ run_tabs(
         ("Step by step", partial(steps.step_by_step, stage)),
         ("IoU playground", demos.iou_playground),
         ("Anchor boxes", views.anchor_boxes),
-        ("Sliding windows", demos.sliding_windows),
+        ("Sliding windows", partial(demos.sliding_windows, stage)),
+        ("Region proposals (R-CNN)", partial(proposals.region_proposals, stage)),
+        ("Localization", partial(localization, stage)),
+        ("The notes' YOLO encoding", partial(encoding, stage)),
     ],
     key="det_tab",
 )

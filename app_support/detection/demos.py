@@ -1,14 +1,19 @@
-"""The detection page's side demos: IoU playground, anchor k-means, convolutional sliding windows."""
+"""The detection page's side demos: IoU playground, anchor k-means, sliding windows (on the photo and the
+course's convolutional example)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from app_support.detection.plots import anchors_figure, iou_picture, windows_picture
+from app_support.detection.steps import Stage
+from app_support.detection.windows import photo_windows
+from app_support.shared.ui import run_tabs
 from cnn_core.detection.anchors import kmeans_anchors, mean_best_iou
 from cnn_core.detection.boxes import overlap
 from cnn_core.detection.sliding_windows import WINDOW, sliding_window_cost
@@ -95,12 +100,24 @@ def anchor_kmeans(
 
 
 @st.fragment
-def sliding_windows() -> None:
+def sliding_windows(stage: Stage | None) -> None:
+    """Sliding windows on the page's photo (EfficientNet-Lite0), and the course's 14x14 example."""
+    run_tabs(
+        [
+            ("On the photo (EfficientNet-Lite0)", partial(photo_windows, stage)),
+            ("The course's 14x14 example", course_windows),
+        ],
+        key="det_sw_view",
+    )
+
+
+def course_windows() -> None:
     """The course's 14x14 classifier slid over a bigger image vs run once as a convolution."""
     st.markdown(
         "Write the classifier's FC layers as convolutions (FC 400 = 400 filters of 5x5x16, then 1x1 "
         "convolutions) and it runs on any image size. On a bigger image each output cell is one window's "
-        "prediction, and overlapping windows share their computation."
+        "prediction, and overlapping windows share their computation. (The notes say the 16x16 image's "
+        "four windows are 16 x 16: each is 14 x 14, the classifier's input, at stride 2.)"
     )
     n = st.select_slider("Image size n (n x n x 3)", list(range(WINDOW, 34, 2)), value=16, key="det_sw_n")
     cost = sliding_window_cost(n)

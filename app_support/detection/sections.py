@@ -136,7 +136,7 @@ def top() -> Stage | None:
     while len(shapes) > SHAPES_KEPT:
         shapes.pop(next(iter(shapes)))
     results(image, network, selection, chosen.score)
-    return Stage(network, selection, model, chosen.score, tag)
+    return Stage(network, selection, model, chosen.score, tag, picture)
 
 
 def anchor_boxes() -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_support.detection.plots import ZOOM, blob_image, draw_cell_anchors, draw_grid, draw_nms_round
+from app_support.shared.image_picker import Picture
 from app_support.shared.ui import run_tabs
 from cnn_core.detection.pipeline import NetworkPass, Selection
 from cnn_core.detection.yolo import cell_vectors, class_scores
@@ -33,6 +34,7 @@ class Stage:
     detector: YoloV3Tiny
     score: float
     tag: str  # identifies the image and input size, so per-image widgets start from its own defaults
+    photo: Picture | None = None  # the photo itself, for the tabs that work on its own pixels
 
     @property
     def grids(self) -> list[int]:

@@ -7,8 +7,9 @@ Per-visitor results (detections, crops, descriptors) live only in ``st.session_s
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import streamlit as st
 
 from app_support.faces.cache import MEMO_SIZE, FaceModels, face_models
@@ -35,10 +36,11 @@ PRIVACY = (
 @dataclass(frozen=True)
 class Photos:
     """What the tabs read: the chosen face of each photo that has a usable one (keyed by its label in
-    PHOTOS), and the threshold τ."""
+    PHOTOS), the threshold τ, and the pixels (H, W, 3) uint8 of each photo that could be read."""
 
     faces: dict[str, FaceSample]
     threshold: float
+    pictures: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def top() -> Photos:
@@ -51,33 +53,38 @@ def top() -> Photos:
     )
     models = face_models()
     threshold = bound_slider(
-        f"Threshold τ (dlib's network was trained for {DEFAULT_THRESHOLD})",
+        f"Threshold τ on the plain distance d = ‖f₁ − f₂‖₂ (dlib's network: {DEFAULT_THRESHOLD})",
         "faces_tau",
         DEFAULT_THRESHOLD,
         0.01,
     )
     left, right = st.columns(2)
+    pictures: dict[str, np.ndarray] = {}
     with left:
-        first = photo_column("a", "astronaut", models)
+        first = photo_column("a", "astronaut", models, pictures)
     with right:
-        second = photo_column("b", "camera", models)
+        second = photo_column("b", "camera", models, pictures)
     faces = {label: face for label, face in zip(PHOTOS, (first, second), strict=True) if face is not None}
     st.subheader("Verdict")
     if first is not None and second is not None:
         verdict_section(first, second, threshold)
     else:
         st.info("The verdict needs one usable face in each photo.")
-    return Photos(faces, threshold)
+    return Photos(faces, threshold, pictures)
 
 
-def photo_column(side: str, default_sample: str, models: FaceModels) -> FaceSample | None:
-    """Picker → faces drawn on the photo → (when several) a choice → the aligned crop. None on failure."""
+def photo_column(
+    side: str, default_sample: str, models: FaceModels, pictures: dict[str, np.ndarray]
+) -> FaceSample | None:
+    """Picker → faces drawn on the photo → (when several) a choice → the aligned crop. None on failure.
+    The photo's pixels go into ``pictures`` under its label ("Photo A") once it could be read."""
     picture = image_picker(
         f"faces_{side}", camera=True, default_sample=default_sample, label=f"Photo {side.upper()}"
     )
     if picture is None:
         return None
     image, tag = picture.pixels, fingerprint(picture.pixels)
+    pictures[f"Photo {side.upper()}"] = image
     try:
         detection = session_memo(
             "faces", ("detect", tag), lambda: detect_faces(image, nets=models.nets), MEMO_SIZE
@@ -139,7 +146,7 @@ def verdict_section(first: FaceSample, second: FaceSample, threshold: float) -> 
     st.markdown(
         "**Verification as binary classification.** Instead of a fixed τ, a logistic unit can read the "
         f"element-wise difference of the two descriptors; here is that {EMBEDDING_SIZE}-d input for this "
-        "pair."
+        "pair (the Binary classification tab fits w and b)."
     )
     st.latex(
         rf"\hat y = \sigma\Big(\sum_{{k=1}}^{{{EMBEDDING_SIZE}}} w_k\,"

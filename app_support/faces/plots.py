@@ -31,7 +31,8 @@ def draw_faces(image: np.ndarray, faces: list[Face], chosen: int | None) -> np.n
 
 
 def distance_gauge(distance: float, threshold: float) -> go.Figure:
-    """A gauge of d = ‖f(x₁) − f(x₂)‖ with the "same person" zone [0, τ] green and the rest red."""
+    """A gauge of the plain distance d = ‖f(x₁) − f(x₂)‖₂ with the "same person" zone [0, τ] green and
+    the rest red."""
     top = max(1.2, distance * 1.1, threshold * 1.2)
     figure = go.Figure(
         go.Indicator(
@@ -113,16 +114,16 @@ def embedding_space(
 
 
 def triplet_line(result: Triplet) -> go.Figure:
-    """The triplet on a number line: d(A,P), the margin band up to d(A,P) + α, and d(A,N); the loss is
-    how far d(A,N) falls short of the band's right edge."""
+    """The triplet on a number line of squared distances: d²(A,P), the margin band up to d²(A,P) + α, and
+    d²(A,N); the loss is how far d²(A,N) falls short of the band's right edge."""
     edge = result.d_ap + result.alpha
     figure = go.Figure()
     figure.add_vrect(x0=result.d_ap, x1=edge, fillcolor="#f3e3a6", line_width=0, layer="below")
     figure.add_vline(x=edge, line={"dash": "dash", "color": "#b08800"})
-    figure.add_annotation(x=edge, y=0.9, text="d(A,P) + α", showarrow=False, xanchor="left")
+    figure.add_annotation(x=edge, y=0.9, text="d²(A,P) + α", showarrow=False, xanchor="left")
     for name, value, color, position in (
-        ("d(A,P)", result.d_ap, SAME, "bottom center"),
-        ("d(A,N)", result.d_an, DIFFERENT, "top center"),
+        ("d²(A,P)", result.d_ap, SAME, "bottom center"),
+        ("d²(A,N)", result.d_an, DIFFERENT, "top center"),
     ):
         figure.add_trace(
             go.Scatter(
@@ -134,5 +135,42 @@ def triplet_line(result: Triplet) -> go.Figure:
     return figure.update_layout(
         height=200,
         margin={"l": 20, "r": 20, "t": 10, "b": 40},
-        xaxis={"range": [0, max(result.d_an, edge) * 1.2 + 1e-3], "title": "squared distance"},
+        xaxis={
+            "range": [0, max(result.d_an, edge) * 1.2 + 1e-3],
+            "title": "squared distance d² = ‖f(x) − f(y)‖₂²",
+        },
+    )
+
+
+def decision_scatter(
+    distance: np.ndarray, probability: np.ndarray, same: np.ndarray, threshold: float, probe: tuple | None
+) -> go.Figure:
+    """Held-out pairs (H,) at (d, ŷ), green when the same person, red when not; the line d = τ (plain
+    rule) and ŷ = 0.5 (learned rule); photos A and B's pair as a star when ``probe`` = (d, ŷ) is given."""
+    figure = go.Figure()
+    for label, mask, color in (("same person", same, SAME), ("different people", ~same, DIFFERENT)):
+        figure.add_trace(
+            go.Scatter(
+                x=distance[mask], y=probability[mask], mode="markers", name=label,
+                marker={"color": color, "size": 8, "opacity": 0.7},
+            )
+        )  # fmt: skip
+    if probe is not None:
+        figure.add_trace(
+            go.Scatter(
+                x=[probe[0]], y=[probe[1]], mode="markers", name="photos A, B",
+                marker={"symbol": "star", "size": 16, "color": CHOSEN_HEX, "line": {"color": "white"}},
+            )
+        )  # fmt: skip
+    figure.add_vline(x=threshold, line={"dash": "dash", "color": "#1c1b22"})
+    figure.add_annotation(
+        x=threshold, y=1.08, text=f"d = τ = {threshold:.2f}", showarrow=False, xanchor="left"
+    )
+    figure.add_hline(y=0.5, line={"dash": "dot", "color": "#888"})
+    figure.update_yaxes(range=[-0.05, 1.12], title="learned ŷ = P(same)")
+    return figure.update_layout(
+        height=300,
+        margin={"l": 50, "r": 10, "t": 10, "b": 40},
+        xaxis_title="plain distance d = ‖f(xᵢ) − f(xⱼ)‖₂",
+        legend={"orientation": "h", "y": -0.25},
     )

@@ -39,7 +39,7 @@ IMPORT_KEY, IMPORT_OUTCOME = "faces_import", "faces_import_outcome"
 #: the thumbnail of an imported entry, which has a descriptor but no picture
 NO_CROP = np.full((CROP_SIZE, CROP_SIZE, 3), 230, np.uint8)
 KIND_TEXT = {
-    "easy": "**Easy**: d(A,N) > d(A,P) + α, the loss is 0 and training learns nothing from it.",
+    "easy": "**Easy**: d²(A,N) > d²(A,P) + α, the loss is 0 and training learns nothing from it.",
     "semi-hard": "**Semi-hard**: the negative is farther than the positive but inside the margin α; "
     "0 < L ≤ α. FaceNet trains on these.",
     "hard": "**Hard**: the negative is at least as close as the positive, L ≥ α; these drive learning "
@@ -202,10 +202,10 @@ def space_section(photos: Photos) -> None:
 
 
 def triplet_section(photos: Photos) -> None:
-    """Pick anchor, positive, negative among the faces; show d(A,P), d(A,N), the loss and its kind."""
+    """Pick anchor, positive, negative among the faces; show d²(A,P), d²(A,N), the loss and its kind."""
     st.latex(
-        r"\mathcal{L}(A,P,N) = \max\big(\lVert f(A)-f(P)\rVert^2"
-        r" - \lVert f(A)-f(N)\rVert^2 + \alpha,\ 0\big)"
+        r"\mathcal{L}(A,P,N) = \max\big(\underbrace{\lVert f(A)-f(P)\rVert_2^2}_{d^2(A,P)}"
+        r" - \underbrace{\lVert f(A)-f(N)\rVert_2^2}_{d^2(A,N)} + \alpha,\ 0\big)"
     )
     gallery = session_gallery()
     points = _points(photos)
@@ -226,11 +226,15 @@ def triplet_section(photos: Photos) -> None:
     ]
     result = triplet(*(points[p].embedding for p in picks), alpha)
     metrics = st.columns(4)
-    metrics[0].metric("d(A,P)", f"{result.d_ap:.3f}")
-    metrics[1].metric("d(A,N)", f"{result.d_an:.3f}")
+    metrics[0].metric("d²(A,P)", f"{result.d_ap:.3f}")
+    metrics[1].metric("d²(A,N)", f"{result.d_an:.3f}")
     metrics[2].metric("loss L", f"{result.loss:.3f}")
     metrics[3].metric("kind", result.kind)
-    st.caption("d is the squared Euclidean distance ‖f(x) − f(y)‖², as in FaceNet and the course.")
+    st.caption(
+        "d² is the squared Euclidean distance ‖f(x) − f(y)‖₂², which FaceNet and the course call d; the "
+        f"margin α = {alpha:.2f} is on this squared scale. Elsewhere on this page d is the plain distance "
+        f"‖·‖₂ (so d(A,P) = {result.d_ap**0.5:.3f} here), which τ = {photos.threshold:.2f} is compared with."
+    )
     st.plotly_chart(triplet_line(result), key="faces_triplet")
     st.markdown(KIND_TEXT[result.kind])
     found = all_triplets(gallery.embeddings, list(gallery.names), alpha) if len(gallery) >= 3 else []

@@ -77,6 +77,9 @@ NUMBERS: dict[str, Bound] = {
     "anim_p": Bound(0, 3, "meaning: more padding than 3 only adds zeros to the animation"),
     "anim_s": Bound(1, 3, "meaning: a larger stride skips most of a 10x10 input"),
     r"vol_(filters|which)": Bound(1, 4, "meaning: one row of grids per filter"),
+    r"one_(seed|shrink_(height|width|channels_in|filters))": ARITHMETIC,
+    "one_filters": Bound(1, 8, "meaning: the example shows one filter at a time; eight make the point"),
+    r"one_(row|col|k)": INDEX,
     # Architectures
     r"arch_b_(height|width|channels_in|f|filters|bottleneck)": ARITHMETIC,
     r"arch_in_[HWC]|arch_l(10|[1-9])_(size|f|s|p)": BUILDER,
@@ -86,6 +89,16 @@ NUMBERS: dict[str, Bound] = {
     # Detection
     "det_score": Bound(0.01, 0.95, "meaning: a probability threshold"),
     "det_iou": Bound(0.05, 0.95, "meaning: an overlap threshold"),
+    "det_rp_scale": Bound(20, 2000, "meaning: felzenszwalb's scale; beyond 2000 one region covers the photo"),
+    "det_rp_n": Bound(1, 100, "time: each proposal is one network pass of the classifier"),
+    "det_rp_score": Bound(0.0, 0.95, "meaning: a probability threshold"),
+    "det_sw_window": Bound(64, 1024, "meaning: a window of the photo; the page's largest photos are 1024 px"),
+    "det_sw_stride": Bound(16, 512, "time: a smaller stride means more windows, each one network pass"),
+    r"det_loc_(bx|by)": Bound(0.0, 1.0, "meaning: a midpoint inside the image, (0, 0) to (1, 1)"),
+    r"det_loc_(bh|bw)": Bound(0.01, 1.0, "meaning: a box inside the image, at most its height or width"),
+    r"det_loc_yhat_[0-7]": Bound(-1.0, 2.0, "meaning: targets lie in [0, 1]; a bit outside shows the loss"),
+    "det_enc_grid": Bound(3, 19, "meaning: the course's 3x3 grid up to the 19x19 it recommends"),
+    r"det_enc_(tall|wide)_(w|h)": Bound(0.01, 1.0, "meaning: an anchor as a fraction of the image"),
     # Faces
     "faces_tau": Bound(0.1, 1.2, "meaning: distances between dlib's descriptors lie in this range"),
     "faces_alpha": Bound(0.0, 1.0, "meaning: a margin between distances"),

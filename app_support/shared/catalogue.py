@@ -26,7 +26,8 @@ CATALOGUE: tuple[PageEntry, ...] = (
         "🔲",
         "convolution",
         "how one layer turns an $n \\times n$ input into an $\\lfloor (n + 2p - f)/s \\rfloor + 1$ "
-        "output: the filter sliding, padding, stride, pooling, edge detectors on your own photo.",
+        "output: the filter sliding, padding, stride, pooling, 1x1 convolutions, edge detectors on "
+        "your own photo.",
     ),
     PageEntry(
         "architectures.py",
@@ -42,7 +43,7 @@ CATALOGUE: tuple[PageEntry, ...] = (
         "🔬",
         "activations",
         "what a trained network computes on your image: feature maps, the patches that excite a "
-        "unit, receptive fields and Grad-CAM.",
+        "unit, receptive fields, Grad-CAM, 10-crop testing and ensembles.",
     ),
     PageEntry(
         "detection.py",
@@ -50,15 +51,15 @@ CATALOGUE: tuple[PageEntry, ...] = (
         "🎯",
         "detection",
         "a real YOLOv3-tiny on your photo, with the grid, anchors, thresholds and non-max "
-        "suppression replayed step by step.",
+        "suppression replayed step by step; localization targets, sliding windows and R-CNN proposals.",
     ),
     PageEntry(
         "faces.py",
         "Face verification",
         "🙂",
         "faces",
-        "detect, align and embed faces; one-shot recognition with a gallery, and the triplet loss "
-        "on real embeddings.",
+        "detect, align and embed faces; 68 landmarks, one-shot recognition with a gallery, Siamese "
+        "networks, the triplet loss and verification as binary classification on real embeddings.",
     ),
     PageEntry(
         "style_transfer.py",

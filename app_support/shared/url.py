@@ -50,6 +50,19 @@ def rename_legacy_params(renames: Mapping[str, str | tuple[str, ...]]) -> None:
         st.rerun()
 
 
+def rename_legacy_values(renames: Mapping[str, Mapping[str, str]]) -> None:
+    """Rewrite the values of old links to today's options (parameter → {old value: new value}), then start
+    the run again. Call it before the page's first widget, like ``rename_legacy_params``."""
+    stale = {
+        key: table[st.query_params[key]]
+        for key, table in renames.items()
+        if st.query_params.get(key) in table
+    }
+    if stale:
+        st.query_params.update(stale)
+        st.rerun()
+
+
 def check_link() -> None:
     """Drop every number of the link that is outside its documented bounds, then run the page again
     without them; on that run, name what was dropped. Call it before the page's first widget."""

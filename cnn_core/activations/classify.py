@@ -22,12 +22,14 @@ if TYPE_CHECKING:
 MIN_SIDE = 16
 
 
-def classifier_input(image: np.ndarray, size: int = 224) -> np.ndarray:
-    """(H, W, 3) uint8 RGB → (size, size, 3) float32 in 0..255 by bilinear resize (no crop)."""
+def classifier_input(image: np.ndarray, size: int | tuple[int, int] = 224) -> np.ndarray:
+    """(H, W, 3) uint8 RGB → (size, size, 3) float32 in 0..255 by bilinear resize (no crop); a ``size``
+    (h, w) gives (h, w, 3), as the 10-crop evaluation's resize of the shorter side needs."""
     import tensorflow as tf
 
     image = check_rgb(image, min_side=MIN_SIDE, purpose="the ImageNet classifier")
-    return tf.image.resize(image.astype(np.float32), (size, size)).numpy()
+    shape = (size, size) if isinstance(size, int) else size
+    return tf.image.resize(image.astype(np.float32), shape).numpy()
 
 
 def top_k(probabilities: np.ndarray, k: int = 5, labels: tuple[str, ...] | None = None) -> list[dict]:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from cnn_core.commands.detection_options import add_iou_argument, add_score_argument
 from cnn_core.commands.inputs import (
     FileResult,
     add_image_arguments,
@@ -18,9 +19,8 @@ from cnn_core.commands.inputs import (
 )
 from cnn_core.commands.output import format_table, png_path
 from cnn_core.detection.annotate import draw_detections
-from cnn_core.detection.boxes import check_iou_threshold
-from cnn_core.detection.pipeline import DEFAULT_IOU, DEFAULT_SCORE, detect, no_objects_message, payload
-from cnn_core.detection.yolo import check_score_threshold, check_size
+from cnn_core.detection.pipeline import DEFAULT_SCORE, detect, no_objects_message, payload
+from cnn_core.detection.yolo import check_size
 from cnn_core.detection.yolov3_tiny import DEFAULT_SIZE, load_yolov3_tiny
 from cnn_core.errors import ParameterError
 from cnn_core.images import encode_png, load_image
@@ -34,18 +34,8 @@ HELP = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_image_arguments(parser)
-    parser.add_argument(
-        "--score",
-        type=checked(float, check_score_threshold),
-        default=DEFAULT_SCORE,
-        help=f"score threshold (default {DEFAULT_SCORE})",
-    )
-    parser.add_argument(
-        "--iou",
-        type=checked(float, check_iou_threshold),
-        default=DEFAULT_IOU,
-        help=f"IoU threshold of non-max suppression (default {DEFAULT_IOU})",
-    )
+    add_score_argument(parser, DEFAULT_SCORE, "score threshold")
+    add_iou_argument(parser)
     parser.add_argument(
         "--size",
         type=checked(int, check_size),

@@ -9,7 +9,8 @@ from cnn_core.zoo import ZOO, build_model, zoo_entry
 
 SUMMARY = "per-layer shapes, parameters and multiply-adds of a zoo model"
 HELP = (
-    "Per-layer output shapes, parameters and multiply-adds of a model from the zoo (built without weights)."
+    "Per-layer output shapes, parameters and multiply-adds of a model from the zoo (built without weights). "
+    'Where a model departs from the paper it is named after, a note says how (JSON: "note", else null).'
 )
 
 
@@ -18,10 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> dict:
-    zoo_entry(args.model)  # an unknown name fails here, before TensorFlow is imported
+    entry = zoo_entry(args.model)  # an unknown name fails here, before TensorFlow is imported
     from cnn_core.architectures.summary import summarize
 
-    return summarize(build_model(args.model)).to_json()
+    result = summarize(build_model(args.model)).to_json()
+    return {**result, "note": entry.note or None}
 
 
 def _shape(shape: list) -> str:
@@ -46,4 +48,5 @@ def render(result: dict) -> str:
         ]
     )
     table = format_table(["Layer (type)", "Output shape", "Param #", "MACs"], rows)
-    return f"Model: {result['model']}\n{table}\n\n{totals}"
+    note = f"\nNote: {result['note']}" if result["note"] else ""
+    return f"Model: {result['model']}{note}\n{table}\n\n{totals}"

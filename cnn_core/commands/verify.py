@@ -1,4 +1,4 @@
-"""``verify``: are the faces in two photos the same person? d = ‖f(x₁) − f(x₂)‖₂ against τ."""
+"""``verify``: are the faces in two photos the same person? d = ‖f(x₁) − f(x₂)‖₂ (not squared) against τ."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from cnn_core.commands.output import format_fields
 from cnn_core.faces.verify import DEFAULT_THRESHOLD, check_threshold
 from cnn_core.images import load_image
 
-SUMMARY = "same person? distance of two photos' face descriptors vs τ"
+SUMMARY = "same person? plain distance d of two faces' descriptors vs τ"
 HELP = (
     "Face verification: MTCNN finds each photo's face (the largest, unless --face-a/--face-b pick one), "
     "it is aligned to 150x150, dlib's ResNet maps it to f(x) in R^128, and the two are the same person "
-    "when d = ||f(x1) - f(x2)|| <= threshold."
+    "when the Euclidean distance d = ||f(x1) - f(x2)||_2 (not squared) is <= threshold. The JSON field "
+    '"distance" is this d.'
 )
 
 
@@ -24,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--threshold",
         type=checked(float, check_threshold),
         default=DEFAULT_THRESHOLD,
-        help=f"distance threshold τ (default {DEFAULT_THRESHOLD})",
+        help=f"threshold τ on the Euclidean distance d (default {DEFAULT_THRESHOLD}; on the squared distance "
+        f"this is {DEFAULT_THRESHOLD**2:.2f})",
     )
     parser.add_argument(
         "--face-a", type=int, default=None, help="index of the face to use in A (default: largest)"

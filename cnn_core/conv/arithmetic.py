@@ -3,17 +3,22 @@
 For an n x n input, an f x f filter, padding p and stride s (course notation):
     n_out = ⌊(n + 2p − f) / s⌋ + 1
 With dilation d the filter covers f_eff = d·(f − 1) + 1 pixels, and f_eff replaces f.
+
+Two meanings of "same" padding, kept apart:
+* the course's (sections "Padding", "Strided Convolutions"): pad so that the output size equals the input
+  size n, p = ((s − 1)·n − s + f)/2 per side (``course_same_padding``, mode "course-same");
+* TensorFlow/Keras ``padding="same"``: the output has ⌈n/s⌉ cells, which is n only at stride 1
+  (``tf_same_padding``, mode "same", the name Keras uses).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Literal
 
 from cnn_core.errors import ParameterError, ShapeError
 
-Padding = int | Literal["valid", "same"]
+Padding = int | Literal["valid", "same", "course-same"]
 
 #: Largest size any argument may take; bigger values are typos, not layers.
 MAX_SIZE = 1_000_000
@@ -50,31 +55,98 @@ def effective_filter_size(f: int, d: int = 1) -> int:
 def resolve_padding(n: int, f: int, s: int, padding: Padding, d: int = 1) -> tuple[int, int]:
     """Rows added (before, after) one spatial axis.
 
-    "valid" adds none. "same" follows TensorFlow/Keras: the output has ⌈n/s⌉ cells and the total padding
-    P = max((⌈n/s⌉ − 1)·s + f_eff − n, 0) is split with the extra row after. A number p adds p each side.
+    "valid" adds none; "same" is TensorFlow/Keras's (``tf_same_padding``), "course-same" the course's
+    (``course_same_padding``); a number p adds p each side.
 
-    >>> resolve_padding(6, 3, 1, "same"), resolve_padding(6, 4, 1, "same"), resolve_padding(7, 3, 2, 2)
-    ((1, 1), (1, 2), (2, 2))
+    >>> resolve_padding(6, 3, 2, "same"), resolve_padding(6, 3, 2, "course-same"), resolve_padding(7, 3, 2, 2)
+    ((0, 1), (4, 4), (2, 2))
     """
     require_positive_int("n", n)
     require_positive_int("stride", s)
-    f_eff = effective_filter_size(f, d)
     if padding == "valid":
+        effective_filter_size(f, d)
         return (0, 0)
     if padding == "same":
-        total = max((math.ceil(n / s) - 1) * s + f_eff - n, 0)
-        return (total // 2, total - total // 2)
+        return tf_same_padding(n, f, s, d).padding
+    if padding == "course-same":
+        return course_same_padding(n, f, s, d).padding
     if isinstance(padding, str):
-        raise ParameterError(f"padding must be a number, 'valid' or 'same', got {padding!r}")
+        raise ParameterError(f"padding must be a number, 'valid', 'same' or 'course-same', got {padding!r}")
     require_positive_int("padding", padding, minimum=0)
+    effective_filter_size(f, d)
     return (padding, padding)
+
+
+@dataclass(frozen=True)
+class CourseSame:
+    """The course's same padding of one axis: the padding that makes the output size n.
+
+    ``exact`` is the formula's value ((s − 1)·n − s + f_eff)/2; ``p`` the whole padding per side that gives
+    n (None when only an uneven split does); ``padding`` what is applied, (before, after).
+    """
+
+    n: int
+    exact: float
+    p: int | None
+    padding: tuple[int, int]
+
+    @property
+    def total_min(self) -> int:
+        """The least total padding whose output is n: (s − 1)·n − s + f_eff."""
+        return round(2 * self.exact)
+
+
+def course_same_padding(n: int, f: int, s: int = 1, d: int = 1) -> CourseSame:
+    """Padding that keeps the output size n (course): p = ⌈((s − 1)·n − s + f_eff)/2⌉ each side.
+
+    The output is n exactly when the total padding P satisfies s·(n − 1) ≤ n + P − f_eff < s·n, that is
+    P_min ≤ P ≤ P_min + s − 1 with P_min = (s − 1)·n − s + f_eff ≥ 0. When P_min is odd, rounding p up
+    adds one row: with s ≥ 2 the floor of ⌊(s·(n − 1) + 1)/s⌋ drops it and the output is still n; with
+    s = 1 it gives n + 1, so no symmetric padding works and the rows are split unevenly, the extra one
+    after (as TensorFlow does).
+
+    >>> course_same_padding(6, 3, 2)  # 3.5 rounds up to 4: ⌊(6 + 8 − 3)/2⌋ + 1 = 6
+    CourseSame(n=6, exact=3.5, p=4, padding=(4, 4))
+    >>> course_same_padding(6, 4)  # stride 1, even filter: 1 row before, 2 after
+    CourseSame(n=6, exact=1.5, p=None, padding=(1, 2))
+    """
+    require_positive_int("n", n)
+    require_positive_int("stride", s)
+    total = (s - 1) * n - s + effective_filter_size(f, d)  # ≥ 0: (s − 1)(n − 1) + f_eff − 1
+    p = -(-total // 2)
+    if 2 * p <= total + s - 1:
+        return CourseSame(n, total / 2, p, (p, p))
+    return CourseSame(n, total / 2, None, (total // 2, total - total // 2))
+
+
+@dataclass(frozen=True)
+class TfSame:
+    """TensorFlow/Keras ``padding="same"`` on one axis: n_out = ⌈n/s⌉ and the rows (before, after)."""
+
+    n_out: int
+    total: int
+    padding: tuple[int, int]
+
+
+def tf_same_padding(n: int, f: int, s: int = 1, d: int = 1) -> TfSame:
+    """TensorFlow's "SAME": n_out = ⌈n/s⌉, total P = max((n_out − 1)·s + f_eff − n, 0), P//2 before and
+    the rest after. The output is n only at stride 1.
+
+    >>> tf_same_padding(6, 3, 2), tf_same_padding(6, 4).padding
+    (TfSame(n_out=3, total=1, padding=(0, 1)), (1, 2))
+    """
+    require_positive_int("n", n)
+    require_positive_int("stride", s)
+    n_out = -(-n // s)
+    total = max((n_out - 1) * s + effective_filter_size(f, d) - n, 0)
+    return TfSame(n_out, total, (total // 2, total - total // 2))
 
 
 def output_size(n: int, f: int, p: Padding = 0, s: int = 1, d: int = 1) -> int:
     """n_out = ⌊(n + p_before + p_after − f_eff) / s⌋ + 1; ShapeError when the filter does not fit.
 
-    >>> output_size(6, 3), output_size(7, 3, 0, 2), output_size(6, 3, "same"), output_size(7, 3, 1, 2, 2)
-    (4, 3, 6, 3)
+    >>> output_size(6, 3), output_size(7, 3, 0, 2), output_size(6, 3, "same", 2), output_size(7, 3, 1, 2, 2)
+    (4, 3, 3, 3)
     """
     before, after = resolve_padding(n, f, s, p, d)
     f_eff = effective_filter_size(f, d)
@@ -85,19 +157,6 @@ def output_size(n: int, f: int, p: Padding = 0, s: int = 1, d: int = 1) -> int:
             f"(n={n}, padding {before}+{after}); use a smaller filter or more padding"
         )
     return (padded - f_eff) // s + 1
-
-
-def same_padding(n: int, f: int, s: int = 1, d: int = 1) -> float:
-    """Padding per side that keeps n_out = n (course formula): p = (n·s − n + f_eff − s) / 2.
-
-    With s = 1 this is (f − 1)/2; a fractional result means no symmetric padding works.
-
-    >>> same_padding(6, 3), same_padding(6, 4), same_padding(6, 3, 2)
-    (1.0, 1.5, 3.5)
-    """
-    require_positive_int("n", n)
-    require_positive_int("stride", s)
-    return (n * s - n + effective_filter_size(f, d) - s) / 2
 
 
 def unused_border(n: int, f: int, p: Padding = 0, s: int = 1, d: int = 1) -> int:

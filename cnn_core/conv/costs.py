@@ -1,9 +1,10 @@
 """Two cost comparisons from the course: the 1x1 bottleneck, and a conv layer vs a fully connected one.
 
-Bottleneck (Szegedy et al. 2015; Lin et al. 2013, "Network in network"): a "same" f x f convolution with
-C_out filters on an H x W x C_in volume costs H·W·C_out·f·f·C_in multiplies; squeezing the volume to C_mid
-channels with a 1x1 convolution first costs H·W·C_mid·C_in + H·W·C_out·f·f·C_mid. The course's example,
-28x28x192 → 5x5 conv with 32 filters, is 120.4 M directly and 12.4 M with a 16-channel bottleneck.
+Bottleneck (Szegedy et al. 2015; Lin et al. 2013, "Network in network"): a stride-1 "same" f x f
+convolution (output H x W: at stride 1 the course's and TensorFlow's "same" agree) with C_out filters on
+an H x W x C_in volume costs H·W·C_out·f·f·C_in multiplies; squeezing the volume to C_mid channels with a
+1x1 convolution first costs H·W·C_mid·C_in + H·W·C_out·f·f·C_mid. The course's example, 28x28x192 → 5x5
+conv with 32 filters, is 120.4 M directly and 12.4 M with a 16-channel bottleneck.
 
 Conv vs fully connected: the conv layer shares one f x f x C_in filter (plus bias) per output channel
 over every position, (f·f·C_in + 1)·C_out parameters, while a fully connected layer between the same
@@ -41,8 +42,8 @@ class BottleneckCost:
 def bottleneck_cost(
     height: int, width: int, channels_in: int, f: int, filters: int, bottleneck: int
 ) -> BottleneckCost:
-    """Costs of a "same" f x f conv with ``filters`` filters on height x width x channels_in, directly
-    and through a 1x1 conv to ``bottleneck`` channels.
+    """Costs of a stride-1 "same" f x f conv with ``filters`` filters on height x width x channels_in,
+    directly and through a 1x1 conv to ``bottleneck`` channels.
 
     >>> cost = bottleneck_cost(28, 28, 192, 5, 32, 16)
     >>> cost.direct_multiplies, cost.reduce_multiplies, cost.expand_multiplies

@@ -2,5 +2,7 @@
 
 Modules: ``boxes`` (IoU, NMS), ``anchors`` (k-means with 1 − IoU), ``sliding_windows`` (the course's
 convolutional sliding windows), ``yolo`` (letterbox, decode), ``yolov3_tiny`` (the Keras model),
-``pipeline`` (all stages with timings). TensorFlow is imported only when a model is built or run.
+``pipeline`` (all stages with timings), ``localization`` (the course's target y and its losses),
+``grid_targets`` (the course's S x S x 8 / x 16 YOLO target). TensorFlow is imported only when a
+model is built or run.
 """

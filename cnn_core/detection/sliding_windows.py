@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from cnn_core.conv.arithmetic import output_size, require_positive_int
 from cnn_core.conv.parameters import conv_multiplies
 from cnn_core.errors import ParameterError
@@ -102,3 +104,29 @@ def sliding_window_cost(n: int) -> SlidingWindowCost:
     per_window = sum(cost.multiplies for cost in network_costs(WINDOW))
     whole = sum(cost.multiplies for cost in layers)
     return SlidingWindowCost(n, stride, grid * grid, layers, grid * grid * per_window, whole)
+
+
+def window_grid(height: int, width: int, window: int, stride: int) -> tuple[int, int]:
+    """How many window positions fit down and across an image: ⌊(H − w) / s⌋ + 1 rows, ⌊(W − w) / s⌋ + 1
+    columns, for square windows of ``window`` pixels moved ``stride`` pixels at a time.
+
+    >>> window_grid(512, 741, 160, 80)  # ⌊352 / 80⌋ + 1 = 5, ⌊581 / 80⌋ + 1 = 8
+    (5, 8)
+    """
+    window = require_positive_int("window", window)
+    stride = require_positive_int("stride", stride)
+    if window > min(height, width):
+        raise ParameterError(f"window must fit the {width}x{height} image, got {window} pixels")
+    return output_size(height, window, 0, stride), output_size(width, window, 0, stride)
+
+
+def window_boxes(height: int, width: int, window: int, stride: int) -> np.ndarray:
+    """The (rows·cols, 4) x1, y1, x2, y2 boxes of every window position, row by row (``window_grid``).
+
+    >>> window_boxes(4, 5, 3, 2).tolist()
+    [[0, 0, 3, 3], [2, 0, 5, 3]]
+    """
+    rows, cols = window_grid(height, width, window, stride)
+    y, x = np.mgrid[0:rows, 0:cols] * stride  # (rows, cols) each
+    corners = np.stack([x.ravel(), y.ravel()], axis=1)  # (rows·cols, 2)
+    return np.concatenate([corners, corners + window], axis=1)

@@ -1,14 +1,16 @@
 """Triplet loss (Schroff, Kalenichenko & Philbin, "FaceNet", CVPR 2015) on real descriptors.
 
 For an anchor A, a positive P (same person) and a negative N (someone else), with d the squared
-Euclidean distance d(x, y) = ‖f(x) − f(y)‖² as in the paper and the course:
+Euclidean distance d(x, y) = ‖f(x) − f(y)‖₂² as in the paper and the course (the faces page writes it d²,
+keeping d for the plain distance ‖·‖₂ that verification's τ = 0.6 is on):
 
     L(A, P, N) = max(d(A, P) − d(A, N) + α, 0)
 
-The margin α keeps the network from satisfying d(A, P) ≤ d(A, N) trivially (e.g. with f ≡ 0). A triplet
-is *easy* when d(A, N) > d(A, P) + α (loss 0, nothing to learn), *semi-hard* when
-d(A, P) < d(A, N) ≤ d(A, P) + α (0 < L ≤ α), and *hard* when d(A, N) ≤ d(A, P) (L ≥ α). Training
-chooses hard and semi-hard triplets, since random ones are almost all easy.
+The margin α (0.2 in FaceNet, on this squared scale) keeps the network from satisfying
+d(A, P) ≤ d(A, N) trivially (e.g. with f ≡ 0). A triplet is *easy* when d(A, N) > d(A, P) + α (loss 0,
+nothing to learn), *semi-hard* when d(A, P) < d(A, N) ≤ d(A, P) + α (0 < L ≤ α), and *hard* when
+d(A, N) ≤ d(A, P) (L ≥ α). Training chooses hard and semi-hard triplets, since random ones are almost all
+easy.
 """
 
 from __future__ import annotations

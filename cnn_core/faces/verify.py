@@ -1,7 +1,9 @@
 """Face verification (1:1): is f(x₁) close enough to f(x₂)?
 
-The course's similarity function d(x₁, x₂) = ‖f(x₁) − f(x₂)‖₂ with threshold τ: "same person" when
-d ≤ τ. dlib's network was trained so that τ = 0.6 separates people (King 2017). Cosine similarity
+The similarity function d(x₁, x₂) = ‖f(x₁) − f(x₂)‖₂, the plain (not squared) Euclidean distance, with
+threshold τ: "same person" when d ≤ τ. dlib's network was trained so that τ = 0.6 on this distance
+separates people (King 2017). The course notes and FaceNet write the squared distance ‖f(x₁) − f(x₂)‖₂²
+(``triplet.squared_distance``); the same rule there reads d² ≤ τ² = 0.36. Cosine similarity
 ``f₁·f₂ / (‖f₁‖ ‖f₂‖)`` is shown for comparison. Verification as binary classification (Taigman et al.,
 DeepFace 2014) feeds the element-wise ``|f(x₁) − f(x₂)|`` to a logistic unit; we expose that vector.
 """
@@ -14,6 +16,7 @@ import numpy as np
 
 from cnn_core.errors import ParameterError, ShapeError
 
+#: τ on the plain Euclidean distance ‖·‖₂ (0.36 on the squared distance)
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -46,7 +49,7 @@ def cosine_similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def check_threshold(threshold: float) -> float:
-    """τ must be a finite positive distance."""
+    """τ must be a finite positive distance (on the plain Euclidean distance ‖·‖₂)."""
     if not np.isfinite(threshold) or threshold <= 0:
         raise ParameterError(f"threshold must be a positive distance, got {threshold}")
     return float(threshold)
@@ -64,7 +67,7 @@ class Verdict:
 
 
 def verify(a: np.ndarray, b: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> Verdict:
-    """Compare two (D,) descriptors against τ = ``threshold``.
+    """Compare two (D,) descriptors: d = ‖a − b‖₂ (not squared) against τ = ``threshold``.
 
     >>> v = verify(np.array([0.1, 0.2]), np.array([0.4, 0.6]), 0.6)
     >>> round(v.distance, 3), v.same_person, v.abs_difference.round(2).tolist()

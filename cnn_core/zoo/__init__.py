@@ -18,13 +18,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ZooModel:
-    """A zoo entry: ``<module>.<builder>()`` returns the Keras model (``module`` is a full import path)."""
+    """A zoo entry: ``<module>.<builder>()`` returns the Keras model (``module`` is a full import path);
+    ``note`` warns where the model departs from the paper it is named after (shown wherever it is listed).
+    """
 
     name: str
     title: str
     module: str
     builder: str
     reference: str
+    note: str = ""
 
 
 ZOO: dict[str, ZooModel] = {
@@ -50,6 +53,18 @@ ZOO: dict[str, ZooModel] = {
             "cnn_core.zoo.alexnet",
             "build_alexnet",
             "torchvision alexnet ('One weird trick', Krizhevsky 2014): 61,100,840",
+            "torchvision's single-GPU variant (64 first-layer filters, no groups), not the 2012 paper's "
+            "network; the course's \"60M\" is the paper's, alexnet-2012 (60,965,224)",
+        ),
+        ZooModel(
+            "alexnet-2012",
+            "AlexNet (2012 paper, two GPU streams)",
+            "cnn_core.zoo.alexnet",
+            "build_alexnet_2012",
+            "Krizhevsky et al. 2012 on 227x227x3, conv2/4/5 grouped (groups=2): 60,965,224, the paper's "
+            'and the course\'s "60 million" (the notes\' "160M" is a typo)',
+            "local response normalisation left out (it has no parameters); the two GPU streams are "
+            "groups=2 convolutions",
         ),
         ZooModel(
             "vgg16",
@@ -81,10 +96,23 @@ ZOO: dict[str, ZooModel] = {
         ),
         ZooModel(
             "inception-v1",
-            "Inception v1 (GoogLeNet)",
+            "Inception v1 (GoogLeNet, torchvision)",
             "cnn_core.zoo.inception",
             "build_inception_v1",
             "torchvision googlenet without aux heads: 6,624,904 trainable",
+            "the inception_*_5x5 layers are 3x3 here, as in torchvision's GoogLeNet (a bug kept for its "
+            "weights); inception-v1-paper has the paper's 5x5 kernels",
+        ),
+        ZooModel(
+            "inception-v1-paper",
+            "Inception v1 (GoogLeNet, 2014 paper)",
+            "cnn_core.zoo.inception",
+            "build_inception_v1_paper",
+            "Szegedy et al. 2014, Table 1 filter columns, 5x5 kernels, convs with biases, no aux heads: "
+            "6,998,552",
+            "local response normalisation left out (it has no parameters), as are the auxiliary "
+            "classifiers used only in training; Table 1's own params column does not add up from its "
+            "filters",
         ),
         ZooModel(
             "efficientnet-lite0",
@@ -114,6 +142,13 @@ ZOO: dict[str, ZooModel] = {
             "build_face_resnet",
             "dlib_face_recognition_resnet_model_v1 via face-api: 5,614,592 values − 7,104 folded "
             "scale values = 5,607,488",
+        ),
+        ZooModel(
+            "face-landmarks",
+            "face-api 68-point face landmark network",
+            "cnn_core.zoo.face_landmarks",
+            "build_face_landmarks",
+            "face_landmark_68_model via face-api: 49 tensors, 356,840 values = 356,840",
         ),
     )
 }

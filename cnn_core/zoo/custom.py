@@ -90,28 +90,40 @@ def layer_shapes(input_shape: tuple[int, int, int], specs: list[LayerSpec]) -> l
     return shapes
 
 
-def count_params(input_shape: tuple[int, int, int], specs: list[LayerSpec]) -> int:
-    """Parameters of the stack, counted before building it: (f·f·C_in + 1)·C_out per conv, (N + 1)·M per fc.
+def layer_params(input_shape: tuple[int, int, int], specs: list[LayerSpec]) -> list[int]:
+    """Parameters of each layer: (f·f·C_in + 1)·C_out per conv, (N + 1)·M per fc, 0 per pool.
 
-    >>> count_params((32, 32, 3), [LayerSpec("conv", 6, 5), LayerSpec("fc", 10)])
-    47506
+    >>> layer_params((32, 32, 3), [LayerSpec("conv", 6, 5), LayerSpec("maxpool", f=2, s=2)])
+    [456, 0]
     """
-    total, previous = 0, tuple(input_shape)
+    counts, previous = [], tuple(input_shape)
     for index, (spec, shape) in enumerate(zip(specs, layer_shapes(input_shape, specs), strict=True), start=1):
         try:
             if spec.kind == "conv":
-                total += conv_params(spec.f, previous[-1], spec.size)
+                counts.append(conv_params(spec.f, previous[-1], spec.size))
             elif spec.kind == "fc":
-                total += dense_params(math.prod(previous), spec.size)
+                counts.append(dense_params(math.prod(previous), spec.size))
+            else:
+                counts.append(0)
         except CNNLabError as err:
             where = f"layer {index} ({spec.describe()})"
             raise type(err)(f"{where} gets a {_shape_text(previous)} input: {err}") from None
         previous = shape
-    return total
+    return counts
+
+
+def count_params(input_shape: tuple[int, int, int], specs: list[LayerSpec]) -> int:
+    """Parameters of the stack, counted before building it (the sum of ``layer_params``).
+
+    >>> count_params((32, 32, 3), [LayerSpec("conv", 6, 5), LayerSpec("fc", 10)])
+    47506
+    """
+    return sum(layer_params(input_shape, specs))
 
 
 def build_custom(input_shape: tuple[int, int, int], specs: list[LayerSpec]) -> keras.Model:
-    """The Keras model of the stack (ReLU after every conv and fc layer); errors come before building."""
+    """The Keras model of the stack; errors come before building. ReLU follows every conv and fc layer but
+    a last fc layer, the output: softmax over its units, or a sigmoid (logistic regression) for one unit."""
     params = count_params(input_shape, specs)
     if params > MAX_PARAMS:
         raise ParameterError(
@@ -134,5 +146,7 @@ def build_custom(input_shape: tuple[int, int, int], specs: list[LayerSpec]) -> k
         else:
             if not flat:
                 x, flat = layers.Flatten(name="flatten")(x), True
-            x = layers.Dense(spec.size, activation="relu", name=f"fc{index}")(x)
+            output = "sigmoid" if spec.size == 1 else "softmax"
+            activation = output if index == len(specs) else "relu"
+            x = layers.Dense(spec.size, activation=activation, name=f"fc{index}")(x)
     return keras.Model(inputs, x, name="my_network")

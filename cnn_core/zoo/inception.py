@@ -8,6 +8,14 @@ defaults to ``wide_kernel=3`` and then has exactly 6,624,904 trainable parameter
 BatchNorm moving mean and variance, 2·C non-trainable numbers per BatchNorm, which torchvision keeps as
 buffers). ``wide_kernel=5`` gives the paper's 5x5 kernels: 7,005,832 trainable parameters.
 
+``build_inception_v1_paper`` is the network of the paper itself: 5x5 kernels in the 5x5 branch and, as
+in 2014 (before BatchNorm), convolutions with biases followed by ReLU; 6,998,552 parameters, counted by
+hand from Table 1's filter columns in ``tests/architectures/test_paper_variants.py``. Local response
+normalisation (after conv1 and conv2 in the paper) has no parameters and is left out, and so are the two
+auxiliary classifiers, which the paper uses only in training. Table 1's own "params" column does not
+follow from its filter columns (module 4c has 509,440 weights but is listed as 463K); its sum, the "6.8M"
+often quoted, is not what the layers it lists hold.
+
 The course's module (28x28x192 in: 1x1 64; 1x1 96 → 3x3 128; 1x1 16 → 5x5 32; 3x3 max-pool → 1x1 32;
 concatenated to 28x28x256) is module 3a. The same ``InceptionSpec`` drives the network builder and
 ``module_model``, the stand-alone module the architecture page draws.
@@ -27,7 +35,8 @@ from cnn_core.errors import ParameterError
 @dataclass(frozen=True)
 class InceptionSpec:
     """One Inception module: filters of the 1x1 branch, of the 3x3 branch (after its 1x1 reduction),
-    of the "5x5" branch (after its reduction, kernel ``wide_kernel``) and of the pool projection."""
+    of the "5x5" branch (after its reduction, kernel ``wide_kernel``) and of the pool projection; every
+    convolution is BN-conv (torchvision) or, with ``batch_norm=False``, a conv with bias (the paper)."""
 
     name: str
     c1: int
@@ -37,6 +46,7 @@ class InceptionSpec:
     c5: int
     pool_proj: int
     wide_kernel: int = 5
+    batch_norm: bool = True
 
     def __post_init__(self) -> None:
         if self.wide_kernel not in (3, 5):
@@ -69,8 +79,13 @@ POOL_AFTER = {"3b": 3, "4e": 2}
 FIRST_INPUT = (28, 28, 192)
 
 
-def _conv_bn(x: keras.KerasTensor, filters: int, f: int, name: str) -> keras.KerasTensor:
-    """torchvision's BasicConv2d: conv (no bias) → BatchNorm (ε = 0.001) → ReLU."""
+def _conv_bn(
+    x: keras.KerasTensor, filters: int, f: int, name: str, batch_norm: bool = True
+) -> keras.KerasTensor:
+    """torchvision's BasicConv2d: conv (no bias) → BatchNorm (ε = 0.001) → ReLU; without ``batch_norm``
+    the paper's conv with bias → ReLU."""
+    if not batch_norm:
+        return layers.Conv2D(filters, f, padding="same", activation="relu", name=name)(x)
     x = layers.Conv2D(filters, f, padding="same", use_bias=False, name=name)(x)
     x = layers.BatchNormalization(axis=3, epsilon=1e-3, name=f"{name}_bn")(x)
     return layers.Activation("relu", name=f"{name}_relu")(x)
@@ -78,20 +93,22 @@ def _conv_bn(x: keras.KerasTensor, filters: int, f: int, name: str) -> keras.Ker
 
 def inception_module(x: keras.KerasTensor, spec: InceptionSpec) -> keras.KerasTensor:
     """Apply the module ``spec`` to ``x`` (batch, H, W, C) → (batch, H, W, spec.out_channels)."""
-    base = f"inception_{spec.name}"
-    branch1 = _conv_bn(x, spec.c1, 1, f"{base}_1x1")
-    branch3 = _conv_bn(x, spec.c3_reduce, 1, f"{base}_3x3_reduce")
-    branch3 = _conv_bn(branch3, spec.c3, 3, f"{base}_3x3")
-    branch5 = _conv_bn(x, spec.c5_reduce, 1, f"{base}_5x5_reduce")
-    branch5 = _conv_bn(branch5, spec.c5, spec.wide_kernel, f"{base}_5x5")
+    base, bn = f"inception_{spec.name}", spec.batch_norm
+    branch1 = _conv_bn(x, spec.c1, 1, f"{base}_1x1", bn)
+    branch3 = _conv_bn(x, spec.c3_reduce, 1, f"{base}_3x3_reduce", bn)
+    branch3 = _conv_bn(branch3, spec.c3, 3, f"{base}_3x3", bn)
+    branch5 = _conv_bn(x, spec.c5_reduce, 1, f"{base}_5x5_reduce", bn)
+    branch5 = _conv_bn(branch5, spec.c5, spec.wide_kernel, f"{base}_5x5", bn)
     pool = layers.MaxPooling2D(3, strides=1, padding="same", name=f"{base}_pool")(x)
-    pool = _conv_bn(pool, spec.pool_proj, 1, f"{base}_pool_proj")
+    pool = _conv_bn(pool, spec.pool_proj, 1, f"{base}_pool_proj", bn)
     return layers.Concatenate(axis=3, name=f"{base}_concat")([branch1, branch3, branch5, pool])
 
 
-def inception_v1_modules(wide_kernel: int = 3) -> tuple[InceptionSpec, ...]:
+def inception_v1_modules(wide_kernel: int = 3, batch_norm: bool = True) -> tuple[InceptionSpec, ...]:
     """The nine module specs with the "5x5" branches' kernel set to ``wide_kernel``."""
-    return tuple(dataclasses.replace(spec, wide_kernel=wide_kernel) for spec in MODULES)
+    return tuple(
+        dataclasses.replace(spec, wide_kernel=wide_kernel, batch_norm=batch_norm) for spec in MODULES
+    )
 
 
 def module_input_shapes(modules: tuple[InceptionSpec, ...]) -> tuple[tuple[int, int, int], ...]:
@@ -110,26 +127,47 @@ def module_input_shapes(modules: tuple[InceptionSpec, ...]) -> tuple[tuple[int, 
     return tuple(shapes)
 
 
-def build_inception_v1(wide_kernel: int = 3, classes: int = 1000) -> keras.Model:
-    """GoogLeNet for 224x224x3 inputs, without auxiliary classifiers (see the module docstring)."""
+def build_inception_v1(
+    wide_kernel: int = 3, classes: int = 1000, batch_norm: bool = True, name: str = "inception_v1"
+) -> keras.Model:
+    """GoogLeNet for 224x224x3 inputs, without auxiliary classifiers (see the module docstring).
+
+    ``batch_norm=False`` builds the paper's layers: convolutions with biases, a 3x3/2 max-pool after 4e
+    (torchvision's is 2x2; both give 7x7) and 40 % dropout (torchvision's 20 %).
+    """
     inputs = keras.Input((224, 224, 3), name="input")
     x = layers.ZeroPadding2D(3, name="conv1_pad")(inputs)
-    x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1")(x)
-    x = layers.BatchNormalization(axis=3, epsilon=1e-3, name="conv1_bn")(x)
-    x = layers.Activation("relu", name="conv1_relu")(x)
+    if batch_norm:
+        x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1")(x)
+        x = layers.BatchNormalization(axis=3, epsilon=1e-3, name="conv1_bn")(x)
+        x = layers.Activation("relu", name="conv1_relu")(x)
+    else:
+        x = layers.Conv2D(64, 7, strides=2, activation="relu", name="conv1")(x)  # 112x112x64
     x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
-    x = _conv_bn(x, 64, 1, "conv2_reduce")
-    x = _conv_bn(x, 192, 3, "conv2")
-    x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool2")(x)
-    for spec in inception_v1_modules(wide_kernel):
+    x = _conv_bn(x, 64, 1, "conv2_reduce", batch_norm)
+    x = _conv_bn(x, 192, 3, "conv2", batch_norm)
+    x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool2")(x)  # 28x28x192
+    for spec in inception_v1_modules(wide_kernel, batch_norm):
         x = inception_module(x, spec)
         if spec.name in POOL_AFTER:
-            size = POOL_AFTER[spec.name]
+            size = POOL_AFTER[spec.name] if batch_norm else 3
             x = layers.MaxPooling2D(size, strides=2, padding="same", name=f"pool_{spec.name}")(x)
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    x = layers.Dropout(0.2, name="dropout")(x)
+    x = layers.Dropout(0.2 if batch_norm else 0.4, name="dropout")(x)
     outputs = layers.Dense(classes, activation="softmax", name="fc")(x)
-    return keras.Model(inputs, outputs, name="inception_v1")
+    return keras.Model(inputs, outputs, name=name)
+
+
+def build_inception_v1_paper(classes: int = 1000) -> keras.Model:
+    """GoogLeNet as Szegedy et al. (2015) Table 1 gives it: 5x5 kernels, convolutions with biases.
+
+    >>> from cnn_core.architectures.keras_graph import weightless
+    >>> with weightless():
+    ...     model = build_inception_v1_paper()
+    >>> model.get_layer("inception_3a_5x5").count_params()  # 5·5·16·32 + 32
+    12832
+    """
+    return build_inception_v1(wide_kernel=5, classes=classes, batch_norm=False, name="inception_v1_paper")
 
 
 def module_model(spec: InceptionSpec, input_shape: tuple[int, int, int]) -> keras.Model:

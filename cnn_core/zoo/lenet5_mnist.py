@@ -3,7 +3,9 @@
 The architecture is ``cnn_core.zoo.lenet5.build_lenet5`` with a (32, 32, 1) input in [0, 1] (a 28x28
 MNIST field padded by 2, as LeCun et al. 1998) and 10 classes. The weights were trained once by
 ``scripts/train_lenet5.py`` and committed as ``assets/lenet5/lenet5-mnist.npz`` (250 KB; arrays named
-``<layer>/<index>``, read with ``allow_pickle=False``); see assets/README.md for the test accuracy.
+``<layer>/<index>``, read with ``allow_pickle=False``); see assets/README.md for the test accuracy. A
+second copy trained the same way from random seed 1 (``lenet5-mnist-seed1.npz``) is the other member of
+the two-network ensemble of ``cnn_core.activations.ensemble``.
 """
 
 from __future__ import annotations
@@ -42,15 +44,26 @@ def save_weights(model: keras.Model, path) -> None:
     np.savez_compressed(path, **arrays)
 
 
-def build_lenet5_mnist(weights: bool = True) -> keras.Model:
-    """LeNet-5: digits (N, 32, 32, 1) in [0, 1] → probabilities of 0..9 (trained weights if ``weights``)."""
+def weights_name(seed: int = 0) -> str:
+    """The manifest name of the weights ``scripts/train_lenet5.py`` trains from random seed ``seed``.
+
+    >>> weights_name(0), weights_name(1)
+    ('lenet5-mnist.npz', 'lenet5-mnist-seed1.npz')
+    """
+    return "lenet5-mnist.npz" if seed == 0 else f"lenet5-mnist-seed{seed}.npz"
+
+
+def build_lenet5_mnist(weights: bool = True, seed: int = 0) -> keras.Model:
+    """LeNet-5: digits (N, 32, 32, 1) in [0, 1] → probabilities of 0..9 (if ``weights``, those trained from
+    random seed ``seed``, see ``weights_name``)."""
     model = build_lenet5((32, 32, 1), classes=10)
     if weights:
-        with np.load(weight_path("lenet5-mnist.npz"), allow_pickle=False) as stored:
+        name = weights_name(seed)
+        with np.load(weight_path(name), allow_pickle=False) as stored:
             for layer in model.layers:
                 count = len(layer.get_weights())
                 try:
                     layer.set_weights([stored[f"{layer.name}/{i}"] for i in range(count)])
                 except (KeyError, ValueError) as err:
-                    raise ModelFileError(f"lenet5-mnist.npz does not fit layer {layer.name}: {err}") from err
+                    raise ModelFileError(f"{name} does not fit layer {layer.name}: {err}") from err
     return model

@@ -200,3 +200,69 @@ def test_an_old_link_opens_the_same_view(old_link, new_link, expected):
     if "a" in old_link:
         assert old["tables"][0]["lenet5"]["parameters"] == "62,006"
         assert old["tables"][0]["lenet5_1998"]["parameters"] == "60,840"
+
+
+def _infos(at: AppTest) -> str:
+    return " | ".join(info.value for info in at.info)
+
+
+@pytest.mark.parametrize(
+    ("name", "total", "note"),
+    [
+        ("alexnet-2012", "60,965,224", "groups=2 convolutions"),
+        ("inception-v1-paper", "6,998,552", "auxiliary classifiers"),
+        ("inception-v1", "6,639,464", "the inception_*_5x5 layers are 3x3 here"),
+        ("alexnet", "61,100,840", "alexnet-2012 (60,965,224)"),
+    ],
+)
+def test_paper_versions_and_their_notes_in_explore(name, total, note):
+    at = _open(arch_model=name)
+    assert _metrics(at)["parameters"] == total
+    assert note in _infos(at)
+
+
+def test_compare_shows_both_inception_versions_with_their_notes():
+    at = _open("Compare", arch_cmp_a="inception-v1", arch_cmp_b="inception-v1-paper")
+    table = at.table[0].value
+    assert table.loc["parameters"].tolist() == ["6,639,464", "6,998,552"]
+    assert "are 3x3 here" in _infos(at) and "auxiliary classifiers" in _infos(at)
+
+
+def _course_table(at: AppTest):
+    return at.dataframe[0].value
+
+
+def test_builder_presets_load_the_notes_stacks():
+    at = _open("Build your own")
+    picker = at.selectbox(key="arch_preset")
+    assert (picker.value, url_param(picker)) == ("CNN Example (drawing)", "arch_preset")
+    table = _course_table(at)
+    assert table["# parameters"].tolist() == [0, 456, 0, 2416, 0, 48_120, 10_164, 850]
+    assert set(table["notes (CNN Example)"]) == {"✓"}
+
+    picker.set_value("CNN Example (table)").run()
+    assert not at.exception
+    assert _metrics(at)["parameters"] == "62,958"  # 608 + 3,216 + 48,120 + 10,164 + 850
+    table = _course_table(at)
+    assert table["activation size"].tolist() == [3072, 6272, 1568, 1600, 400, 120, 84, 10]
+    assert table["notes (CNN Example)"].tolist()[:2] == ["✓", "✗ # parameters 208 → 608"]
+    assert (
+        "has 5 wrong rows" in at.warning[0].value
+        and "FC3: # parameters 48,001 → 48,120" in at.warning[0].value
+    )
+
+    at.selectbox(key="arch_preset").set_value("Simple ConvNet (39x39x3)").run()
+    assert at.caption[0].value == "39x39x3 → 37x37x10 → 17x17x20 → 7x7x40 → 1"
+    assert _metrics(at)["parameters"] == f"{280 + 5020 + 20_040 + 1961:,}"
+    assert _course_table(at)["activation size"].tolist() == [4563, 13_690, 5780, 1960, 1]
+
+    at.number_input(key="arch_l2_size").set_value(30).run()  # edited: the notes' column goes
+    assert "notes (Simple Convolutional Network Example)" not in _course_table(at).columns
+    assert "changed from the preset" in at.caption[1].value
+    assert _metrics(at)["parameters"] == f"{280 + (25 * 10 + 1) * 30 + (25 * 30 + 1) * 40 + 1961:,}"
+
+
+def test_a_link_naming_a_preset_opens_its_stack():
+    at = _open("Build your own", arch_preset="Simple ConvNet (39x39x3)")
+    assert at.caption[0].value == "39x39x3 → 37x37x10 → 17x17x20 → 7x7x40 → 1"
+    assert _metrics(at)["parameters"] == "27,301"

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from cnn_core.conv.arithmetic import (
     axis_shape,
     conv_output_shape,
+    course_same_padding,
     output_size,
     resolve_padding,
-    same_padding,
     unused_border,
 )
 from cnn_core.errors import ParameterError, ShapeError
@@ -36,9 +36,9 @@ def test_hand_computed_sizes(n, f, p, s, d, expected):
 
 
 def test_same_padding_course_formula():
-    assert same_padding(6, 3) == 1.0  # (f - 1) / 2
-    assert same_padding(5, 5) == 2.0
-    assert same_padding(6, 3, 2) == 3.5  # (n·s − n + f − s)/2 = (12 − 6 + 3 − 2)/2
+    assert course_same_padding(6, 3).exact == 1.0  # (f - 1) / 2
+    assert course_same_padding(5, 5).exact == 2.0
+    assert course_same_padding(6, 3, 2).exact == 3.5  # (n·s − n + f − s)/2 = (12 − 6 + 3 − 2)/2
 
 
 def test_unused_border_when_stride_skips_pixels():
@@ -57,7 +57,11 @@ def test_unused_border_when_stride_skips_pixels():
         (dict(n=6, f=0), ParameterError, "f must be ≥ 1, got 0"),
         (dict(n=6, f=3, d=0), ParameterError, "dilation must be ≥ 1, got 0"),
         (dict(n=10**9, f=3), ParameterError, "n must be ≤ 1,000,000"),
-        (dict(n=6, f=3, p="full"), ParameterError, "padding must be a number, 'valid' or 'same'"),
+        (
+            dict(n=6, f=3, p="full"),
+            ParameterError,
+            "padding must be a number, 'valid', 'same' or 'course-same'",
+        ),
         (dict(n=6.5, f=3), ParameterError, "n must be a whole number"),
     ],
 )
@@ -69,7 +73,11 @@ def test_bad_arguments_raise_clear_errors(kwargs, error, message):
 def _tf_output_size(n, f, p, s, d):
     x = tf.zeros((1, n, n, 1))
     w = tf.zeros((f, f, 1, 1))
-    padding = p.upper() if isinstance(p, str) else [[0, 0], [p, p], [p, p], [0, 0]]
+    if p == "course-same":  # TensorFlow has no such mode: its explicit form, padded as resolve_padding says
+        before, after = resolve_padding(n, f, s, p, d)
+        padding = [[0, 0], [before, after], [before, after], [0, 0]]
+    else:
+        padding = p.upper() if isinstance(p, str) else [[0, 0], [p, p], [p, p], [0, 0]]
     return tf.nn.conv2d(x, w, strides=s, padding=padding, dilations=d).shape[1]
 
 
@@ -77,7 +85,7 @@ def _tf_output_size(n, f, p, s, d):
 @given(
     n=st.integers(1, 40),
     f=st.integers(1, 7),
-    p=st.one_of(st.integers(0, 4), st.sampled_from(["valid", "same"])),
+    p=st.one_of(st.integers(0, 4), st.sampled_from(["valid", "same", "course-same"])),
     s=st.integers(1, 4),
     d=st.integers(1, 3),
 )

@@ -63,8 +63,39 @@ def test_calculator_same_padding_and_stride(app):
     _number(app, "conv_s").set_value(2).run()
     assert app.metric[0].value == "3 x 3"
     assert any("skips the last 1 rows" in warning.value for warning in app.warning)
-    app.radio(key="conv_pad").set_value("same").run()
-    assert app.metric[0].value == "4 x 4"
+    app.radio(key="conv_pad").set_value("same (TensorFlow)").run()
+    assert app.metric[0].value == "4 x 4"  # ⌈8/2⌉
+    app.radio(key="conv_pad").set_value("same (course)").run()
+    assert app.metric[0].value == "8 x 8"  # p = ⌈(8 − 2 + 3)/2⌉ = 5: ⌊(8 + 10 − 3)/2⌋ + 1 = 8
+
+
+def test_calculator_names_both_same_paddings_at_stride_two():
+    """n = 6, f = 3, s = 2: the course's same is p = ⌈3.5⌉ = 4 each side (6x6); TensorFlow's gives 3x3 with
+    0 rows before and 1 after. No text may call the 3x3 result "output = input"."""
+    app = _open(conv_s="2", conv_pad="same (course)")
+    assert app.metric[0].value == "6 x 6"
+    text = " ".join(md.value for md in app.markdown)
+    assert "= **3.5** → p = ⌈3.5⌉ = **4** each side → ⌊(6 + 8 − 3)/2⌋ + 1 = 6" in text
+    assert "floor drops" in text
+    assert "⌈6/2⌉ = **3**" in text and "**0 before, 1 after**" in text
+    assert "not a whole number, so no symmetric padding" not in text
+    app.radio(key="conv_pad").set_value("same (TensorFlow)").run()
+    assert app.metric[0].value == "3 x 3"
+
+
+def test_calculator_course_same_at_stride_one_with_an_even_filter():
+    """n = 6, f = 4, s = 1: p = 1.5; 1 before and 2 after gives 6, and both meanings agree."""
+    app = _open(conv_f="4", conv_pad="same (course)")
+    assert app.metric[0].value == "6 x 6"
+    text = " ".join(md.value for md in app.markdown)
+    assert "pad **1 before and 2 after**" in text and "the two meanings agree" in text
+
+
+def test_an_old_same_padding_link_keeps_its_numbers():
+    """Before both meanings were offered, ?conv_pad=same was TensorFlow's (6, 3, s = 2 → 3x3)."""
+    app = _open(conv_pad="same", conv_s="2")
+    assert app.radio(key="conv_pad").value == "same (TensorFlow)"
+    assert app.metric[0].value == "3 x 3"
 
 
 def test_url_parameters_set_the_calculator():
@@ -150,3 +181,64 @@ def test_edge_detection_on_an_upload_and_custom_filter(edge):
     assert not edge.exception and not edge.error
     edge.selectbox(key="edge_filter").set_value("custom").run()
     assert not edge.exception
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("vertical", "Columns 2 and 3 of the 4x4 result are nonzero (all 30, positive)"),
+        ("horizontal", "Every cell of the 4x4 result is 0"),
+        ("Sobel horizontal", "Every cell of the 4x4 result is 0"),
+    ],
+)
+def test_edge_caption_says_what_the_grid_shows(name, start):
+    """The horizontal filter gives all zeros on the course's image (every row is the same): its caption
+    must not speak of a bright band or a vertical edge, as the old fixed sentence did."""
+    app = _open("Edge detection", edge_filter=name)
+    captions = [caption.value for caption in app.caption]
+    assert any(caption.startswith(start) for caption in captions)
+    if name != "vertical":
+        assert not any("band" in caption or "vertical edge" in caption for caption in captions)
+
+
+def _image_captions(at: AppTest) -> list[str]:
+    return [caption for image in at.get("image") for caption in image.captions]
+
+
+def test_edge_photo_caption_follows_the_signed_toggle(edge):
+    """The camera sample is 512x512, under the 640-pixel cap: the caption gives the size filtered."""
+    captions = _image_captions(edge)
+    assert "sample image, filtered in grey at 512x512 (≤ 640 px a side)" in captions
+    assert "filter response |r|, scaled so that max|r| is white" in captions
+    edge.toggle(key="edge_signed").set_value(True).run()
+    assert "filter response r, signed: 0 is grey, +max|r| white, −max|r| black" in _image_captions(edge)
+
+
+def test_flip_caption_follows_the_kernel():
+    app = _open("Correlation vs convolution")
+    assert any("sign changed" in caption.value for caption in app.caption)
+    app.selectbox(key="flip_kernel").set_value("horizontal").run()
+    assert any(caption.value.startswith("Both maps are all 0 here") for caption in app.caption)
+
+
+def test_one_by_one_tab_defaults_to_the_course_numbers():
+    app = _open("1x1 convolution")
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics == {"parameters": "6,176", "multiplies": "4,816,896"}
+    assert any(r"192\cdot32 + 32 = 6{,}176" in latex.value for latex in app.latex)
+    assert any(r"28\cdot28\cdot32\cdot192 = 4{,}816{,}896" in latex.value for latex in app.latex)
+    assert any("6x6x32 * 1 filter of 1x1x32 → 6x6x1" in caption.value for caption in app.caption)
+    assert any("the same number as the dot product" in ok.value for ok in app.success)
+    assert any("/architectures?arch_tab=1x1+bottleneck" in caption.value for caption in app.caption)
+
+
+def test_one_by_one_tab_controls():
+    app = _open("1x1 convolution", one_filters="3", one_k="2", one_row="6", one_col="1")
+    assert any("6x6x32 * 3 filters of 1x1x32 → 6x6x3" in caption.value for caption in app.caption)
+    assert any(r"z_{6,1,2}" in latex.value for latex in app.latex)
+    assert any("at (6, 1) for filter 2: the same number" in ok.value for ok in app.success)
+    app.number_input(key="one_shrink_filters").set_value(16).run()
+    assert {metric.label: metric.value for metric in app.metric}["parameters"] == "3,088"  # 192·16 + 16
+    app.number_input(key="one_seed").set_value(-1).run()
+    assert any("seed must be ≥ 0, got -1" in error.value for error in app.error)
+    assert not app.exception

@@ -113,9 +113,11 @@ def test_conv_shape_prints_the_numbers(capsys):
     assert {name: value.strip() for name, value in fields.items()} == {
         "output size n_out": "4",
         "padding (before, after)": "0, 0",
-        "padding that keeps the size": "1",
         "effective filter size f_eff": "3",
         "unused border pixels": "0",
+        "same-padding formula ((s−1)n − s + f_eff)/2": "1",
+        "course same, output n (before, after)": "1, 1",
+        "TensorFlow same, output ⌈n/s⌉ = 6 (before, after)": "1, 1",
     }
 
 

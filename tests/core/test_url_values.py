@@ -34,6 +34,11 @@ PAGES = {
 HIDDEN = {
     "architectures.py": [f"arch_l{i}_{name}" for i in (8, 9, 10) for name in ("kind", "size", "f", "s", "p")],
     "activations.py": ["act_digit_source", "act_digit"],
+    "detection.py": [
+        *(f"det_loc_{name}" for name in ("bx", "by", "bh", "bw", "class")),
+        "det_enc_boxes",
+        *(f"det_enc_{anchor}_{side}" for anchor in ("tall", "wide") for side in ("w", "h")),
+    ],
     "style_transfer.py": ["st_two", "st_t"],
 }
 ABSURD = {

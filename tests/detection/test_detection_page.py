@@ -107,7 +107,7 @@ def test_anchor_kmeans_against_yolo_anchors():
 
 @pytest.mark.parametrize(("n", "windows", "sliding"), [(16, "4", "1,766,400"), (28, "64", "28,262,400")])
 def test_sliding_windows(n, windows, sliding):
-    at = _page(det_tab="Sliding windows")
+    at = _page(det_tab="Sliding windows", det_sw_view="The course's 14x14 example")
     at.select_slider(key="det_sw_n").set_value(n).run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
@@ -125,3 +125,150 @@ def test_an_upload_is_kept_in_the_visitors_session_and_a_sample_is_not():
     at.file_uploader(key="det_upload").set_value(("mine.png", photo, "image/png")).run()
     assert not at.exception and "motorbike" in _detections(at)
     assert len(at.session_state["memo_network_pass"]) == 1
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_sliding_windows_on_the_photo():
+    """The default sample is 741 x 500: windows of 160 at stride 80 give ⌊340/80⌋ + 1 = 5 rows and
+    ⌊581/80⌋ + 1 = 8 columns."""
+    at = _page(det_tab="Sliding windows")
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["windows"] == "5 x 8 = 40"
+    # the map: 741·1.4 = 1037 and 500·1.4 = 700 network pixels → ⌈/32⌉ = 33 x 22 trunk cells → 7x7 pooled
+    assert metrics["convolutional windows"] == "16 x 27 = 432"
+    assert len(at.get("plotly_chart")) == 2
+    at.number_input(key="det_sw_stride").set_value(16).run()  # 22 x 37 windows: too many
+    assert not at.exception
+    assert any("more than 100" in w.value for w in at.warning)
+
+
+def test_region_proposals_classified_and_costed():
+    at = _page(det_tab="Region proposals (R-CNN)", det_rp_n="5")
+    assert not at.exception
+    metrics = _metrics(at)
+    assert int(metrics["proposals"]) >= 5
+    assert "classifying 5 crops" in metrics
+    regions = next(d.value for d in at.dataframe if "proposal" in d.value.columns)
+    assert regions["proposal"].tolist() == [1, 2, 3, 4, 5]
+    costs = next(d.value for d in at.dataframe if "detector" in d.value.columns)
+    assert costs["detector"].tolist() == ["R-CNN", "Fast R-CNN", "Faster R-CNN"]
+    # R-CNN is N whole passes at 224x224 of 391,925,248 multiply-adds (counted by hand in test_proposals)
+    assert costs["G multiply-adds, N = 5"][0] == pytest.approx(5 * 0.3919, abs=0.01)
+    assert costs["N = 2,000 (the paper's)"][0] == pytest.approx(2000 * 0.3919, abs=0.1)
+    at.number_input(key="det_rp_scale").set_value(1000).run()
+    assert not at.exception
+
+
+def _loss_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "entry" in d.value.columns)
+
+
+def _loss_totals(at: AppTest) -> tuple[str, str]:
+    total = _loss_table(at).iloc[-1]
+    return total["(ŷ − y)²"], total["course's variant"]
+
+
+def test_localization_target_and_losses_from_a_link():
+    """Own pedestrian box (0.5, 0.5, 0.6, 0.5) and ŷ from the link: the squared errors are 0.04, 0.01, 0,
+    0.01, 0.04, 0.09, 0.01, 0.04 = 0.24; the variant is −ln 0.8 + 0.06 − ln 0.7 = 0.6398."""
+    y_hat = (0.8, 0.4, 0.5, 0.5, 0.7, 0.7, 0.1, 0.2)
+    at = _page(
+        det_tab="Localization",
+        det_loc_source="my own box",
+        det_loc_bx="0.5",
+        det_loc_by="0.5",
+        det_loc_bh="0.6",
+        det_loc_bw="0.5",
+        **{f"det_loc_yhat_{k}": str(v) for k, v in enumerate(y_hat)},
+    )
+    assert not at.exception
+    assert any(c.value == "y = [1, 0.5, 0.5, 0.6, 0.5, 1, 0, 0]" for c in at.code)
+    assert _loss_totals(at) == ("0.2400", "0.6398")
+    assert _loss_table(at)["(ŷ − y)²"].tolist()[:8] == [
+        "0.0400",
+        "0.0100",
+        "0.0000",
+        "0.0100",
+        "0.0400",
+        "0.0900",
+        "0.0100",
+        "0.0400",
+    ]
+    at.radio(key="det_loc_source").set_value("no object (p_c = 0)").run()  # a new y: ŷ starts as a near miss
+    assert not at.exception
+    assert any(c.value == "y = [0, ?, ?, ?, ?, ?, ?, ?]" for c in at.code)
+    assert _loss_totals(at) == ("0.0400", "0.2231")  # ŷ₁ = 0.2: 0.2² and −ln 0.8 only
+
+
+def test_localization_of_the_detected_motorbike():
+    """The motorbike's box 59, 56, 697, 455 in the 741 x 500 sample → midpoint (378 / 741, 255.5 / 500),
+    size 399 / 500 by 638 / 741, class 3 (motorcycle)."""
+    at = _page(det_tab="Localization")
+    assert not at.exception
+    assert at.selectbox(key="det_loc_pick").value == "1 · motorbike 0.65 → motorcycle"
+    shown = next(c.value for c in at.code if c.value.startswith("y = ["))
+    y = [float(v) for v in shown[5:-1].split(", ")]
+    # the table's whole-pixel box is within 0.5 px, and y shows 3 significant digits: 0.002 covers both
+    expected = [1, 378 / 741, 255.5 / 500, 399 / 500, 638 / 741, 0, 0, 1]
+    assert y == pytest.approx(expected, abs=0.002)
+    assert at.number_input(key="det_loc_yhat_7").value == pytest.approx(0.8)
+
+
+def _enc_page(step: str, **query: str) -> AppTest:
+    return _page(det_tab="The notes' YOLO encoding", det_enc_step=step, **query)
+
+
+def test_encoding_one_vector_per_cell_loses_the_second_object():
+    """The default own boxes put a pedestrian and a car into the centre cell of the 3x3 grid."""
+    at = _enc_page("One vector per cell", det_enc_source="my own boxes")
+    assert not at.exception
+    cells = next(d.value for d in at.dataframe if "cell (row, col)" in d.value.columns)
+    assert len(cells) == 9
+    centre = cells[cells["cell (row, col)"] == "(1, 1)"].iloc[0]
+    # the pedestrian (0.45, 0.5, h 0.4, w 0.1): in the cell (0.35, 0.5), 1.2 x 0.3 cells, class 1
+    assert centre[["p_c", "b_x", "b_y", "b_h", "b_w", "c_1", "c_2", "c_3"]].tolist() == [
+        "1",
+        "0.35",
+        "0.5",
+        "1.2",
+        "0.3",
+        "1",
+        "0",
+        "0",
+    ]
+    assert (cells.loc[cells["cell (row, col)"] != "(1, 1)", "b_x"] == "?").all()
+    assert any("Object 2 (car) shares cell (1, 1) with object 1" in w.value for w in at.warning)
+
+
+def test_encoding_two_anchors_then_a_clash():
+    at = _enc_page("Two anchors per cell", det_enc_source="my own boxes")
+    assert not at.exception
+    assignments = next(d.value for d in at.dataframe if "IoU tall" in d.value.columns)
+    assert assignments["anchor"].tolist() == ["1 (tall)", "2 (wide)"]
+    assert assignments["IoU tall"].tolist() == [0.667, 0.231]  # 0.04 / 0.06 and 0.03 / 0.13
+    assert not at.warning
+    at.text_input(key="det_enc_boxes").set_value(
+        "pedestrian 0.45 0.5 0.4 0.1; car 0.55 0.6 0.2 0.5; car 0.6 0.45 0.25 0.6"
+    ).run()
+    assert not at.exception
+    assert any("Object 3 (car) shares cell (1, 1), anchor 2 with object 2" in w.value for w in at.warning)
+    at.text_input(key="det_enc_boxes").set_value("bus 0.5 0.5 0.2 0.2").run()
+    assert any("the class must be one of pedestrian, car, motorcycle, got 'bus'" in e.value for e in at.error)
+
+
+def test_encoding_grid_size_from_the_link_and_yolov3_tiny_outputs():
+    at = _enc_page("One vector per cell", det_enc_grid="19")
+    assert not at.exception
+    cells = next(d.value for d in at.dataframe if "cell (row, col)" in d.value.columns)
+    assert len(cells) == 19 * 19
+    at = _enc_page("YOLOv3-tiny's outputs")
+    assert not at.exception
+    outputs = next(d.value for d in at.dataframe if "cfg mask" in d.value.columns)
+    assert outputs["as S x S x A x (5 + C)"].tolist() == ["13x13x3x85", "26x26x3x85"]
+    assert outputs["raw tensor (batch, S, S, A·(5 + C))"].tolist() == ["(1, 13, 13, 255)", "(1, 26, 26, 255)"]
+    origins = next(d.value for d in at.dataframe if "scale" in d.value.columns)
+    assert origins["detection"].tolist() == ["motorbike 0.65"]

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from skimage import data
 
 from cnn_core.images import SAMPLE_NAMES
-from tests.e2e.conftest import assert_no_exception, upload_bytes, wait_until_idle
+from tests.e2e.conftest import assert_no_exception, settle, upload_bytes, wait_until_idle
 
 SHOTS = os.environ.get("CNN_LAB_SHOTS")  # a folder to keep screenshots in, for a human look
 
@@ -106,4 +106,27 @@ def test_draw_a_digit_for_lenet(app_page):
     expect(page.get_by_text("Prediction: 1").first).to_be_visible()
     expect(page.get_by_text("conv1: 28×28×6").first).to_be_visible()
     _shot(page, "activations_lenet_drawn.png")
+    assert_no_exception(page)
+
+
+def test_ten_crops_and_the_ensemble(app_page):
+    """The 10-crop tab on the default photo (chelsea): move the shorter side S from 256 to 288 with the
+    keyboard, see the caption and the link follow; then the Ensemble tab's held-out figures."""
+    page = app_page("activations?act_tab=10-crop")
+    expect(page.get_by_text("Average of the 10 crops").first).to_be_visible()
+    expect(page.get_by_text("resized (bilinear) to 256×385, shorter side 256").first).to_be_visible()
+    thumb = page.locator("[data-testid='stSlider']").filter(has_text="Shorter side S").get_by_role("slider")
+    thumb.focus()
+    thumb.press("ArrowRight")
+    settle(page)
+    expect(page.get_by_text("resized (bilinear) to 288×433, shorter side 288").first).to_be_visible()
+    assert "act_crop_side=288" in page.url
+    expect(page.get_by_text("centre: ", exact=False).first).to_be_visible()
+    _shot(page, "activations_ten_crop.png")
+    assert_no_exception(page)
+
+    page.get_by_role("tab", name="Ensemble").click()
+    settle(page)
+    expect(page.get_by_text("The average gets 980/1000 right").first).to_be_visible(timeout=120_000)
+    assert "act_tab=Ensemble" in page.url
     assert_no_exception(page)

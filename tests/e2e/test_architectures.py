@@ -13,10 +13,12 @@ TOTALS = {
     "lenet5": "62,006",
     "lenet5-1998": "60,840",
     "alexnet": "61,100,840",
+    "alexnet-2012": "60,965,224",
     "vgg16": "138,357,544",
     "vgg19": "143,667,240",
     "resnet50": "25,636,712",
     "plain50": "22,848,616",
+    "inception-v1-paper": "6,998,552",
     "inception-v1": "6,639,464",
 }
 
@@ -55,6 +57,7 @@ def test_architectures_page_in_a_real_browser(app_page, tmp_path):
         expect(_metric(page, "parameters")).to_have_text(total, timeout=60_000)
         assert_no_exception(page)
     assert "model=inception-v1" in page.url
+    expect(page.get_by_text("the inception_*_5x5 layers are 3x3 here")).to_be_visible()
     page.screenshot(path=str(tmp_path / "explore.png"), full_page=True)
 
     _open_tab(page, "Residual & Inception blocks")
@@ -92,4 +95,17 @@ def test_a_link_made_before_the_url_convention_still_opens_its_view(app_page):
     expect(table.get_by_text("62,006").first).to_be_visible()
     expect(table.get_by_text("60,840").first).to_be_visible()
     assert "arch_tab=Compare" in page.url and "arch_cmp_b=lenet5-1998" in page.url
+    assert_no_exception(page)
+
+
+def test_builder_presets_load_the_notes_examples(app_page):
+    page = app_page("architectures?arch_tab=Build+your+own")
+    expect(_metric(page, "parameters")).to_have_text("62,006")
+    _pick(page, "start from the notes' example", "CNN Example (table)")
+    expect(_metric(page, "parameters")).to_have_text("62,958")
+    expect(page.get_by_text("The notes' CNN Example table has 5 wrong rows")).to_be_visible()
+    assert "arch_preset=CNN" in page.url
+    _pick(page, "start from the notes' example", "Simple ConvNet (39x39x3)")
+    expect(page.get_by_text("39x39x3 → 37x37x10 → 17x17x20 → 7x7x40 → 1")).to_be_visible()
+    expect(_metric(page, "parameters")).to_have_text("27,301")
     assert_no_exception(page)

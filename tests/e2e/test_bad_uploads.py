@@ -53,7 +53,7 @@ IMAGE_PAGES = {
         (
             "convolution",
             "convolution?conv_tab=Edge+detection&edge_photo_source=Upload",
-            {"done": "filter response (|r| scaled to 0–255)"},
+            {"done": "filter response |r|, scaled so that max|r| is white"},
         ),
         (
             "activations",

@@ -55,3 +55,27 @@ def test_convolution_page_in_a_real_browser(app_page, tmp_path):
     # the server keeps serving after all of that
     again = app_page("convolution")
     expect(again.get_by_text("Calculator").first).to_be_visible()
+
+
+def test_one_by_one_tab_in_a_real_browser(app_page):
+    """The 1x1 tab opens on the course's numbers; changing the sizes and the pixel updates them."""
+    page = app_page("convolution?conv_tab=1x1+convolution")
+    expect(page.get_by_text("6,176").first).to_be_visible()
+    expect(page.get_by_text("4,816,896").first).to_be_visible()
+    set_number(page, "1x1 filters n_C'", 16)
+    expect(page.get_by_text("3,088").first).to_be_visible()  # 192·16 + 16
+    assert "one_shrink_filters=16" in page.url
+    set_number(page, "pixel row i", 6)
+    expect(page.get_by_text("The ringed cell is pixel (6, 4)")).to_be_visible()
+    expect(page.get_by_text("the same number as the dot product")).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_edge_caption_follows_the_filter_in_a_real_browser(app_page):
+    page = app_page("convolution?conv_tab=Edge+detection")
+    expect(page.get_by_text("Columns 2 and 3 of the 4x4 result are nonzero")).to_be_visible()
+    page.get_by_label("filter", exact=True).first.click()
+    page.get_by_role("option", name="horizontal", exact=True).click()
+    wait_until_idle(page)
+    expect(page.get_by_text("Every cell of the 4x4 result is 0")).to_be_visible()
+    assert_no_exception(page)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cnn_core.images import encode_png, sample_image
-from tests.e2e.conftest import assert_no_exception, settle
+from tests.e2e.conftest import assert_no_exception, set_number, settle
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp"))
@@ -83,5 +83,69 @@ def test_side_demos_render(app_page):
         page.get_by_role("tab", name=tab).click()
         settle(page)
         assert_no_exception(page)
+    page.get_by_role("tab", name="The course's 14x14 example").click()
+    settle(page)
     expect(page.get_by_text("1,766,400")).to_be_visible()  # the course's 16x16 example, window by window
     page.screenshot(path=str(SCREENSHOTS / "detection_sliding_windows.png"), full_page=True)
+
+
+def test_localization_tab_own_box_and_loss(app_page):
+    page = app_page("detection?det_tab=Localization")
+    assert_no_exception(page)
+    expect(page.get_by_text("y = [1,")).to_be_visible()  # the motorbike, class 3
+    page.get_by_text("my own box", exact=True).click()
+    settle(page)
+    expect(page.get_by_text("y = [1, 0.4, 0.55, 0.6, 0.2, 1, 0, 0]")).to_be_visible()
+    _press(page, "b_x (midpoint, from the left)", "ArrowRight")  # 0.41
+    expect(page.get_by_text("y = [1, 0.41, 0.55, 0.6, 0.2, 1, 0, 0]")).to_be_visible()
+    expect(page.get_by_text("p_c = 1: the squared error sums all 8 terms")).to_be_visible()
+    assert "det_loc_bx=0.41" in page.url
+    page.get_by_text("no object (p_c = 0)", exact=True).click()
+    settle(page)
+    expect(page.get_by_text("p_c = 0: only the first entry counts, (ŷ₁ − y₁)² = 0.0400")).to_be_visible()
+    assert_no_exception(page)
+    page.screenshot(path=str(SCREENSHOTS / "detection_localization.png"), full_page=True)
+
+
+def test_encoding_tab_grid_and_anchors(app_page):
+    page = app_page("detection?det_tab=The+notes%27+YOLO+encoding&det_enc_source=my+own+boxes")
+    assert_no_exception(page)
+    expect(page.get_by_text("Object 2 (car) shares cell (1, 1) with object 1")).to_be_visible()
+    field = page.get_by_label("Grid S (S x S cells)", exact=True)
+    field.fill("4")
+    field.press("Enter")
+    settle(page)
+    expect(
+        page.get_by_text("Every object has a cell of its own")
+    ).to_be_visible()  # 4x4: cells (2, 1), (2, 2)
+    page.get_by_role("tab", name="Two anchors per cell").click()
+    settle(page)
+    expect(page.get_by_text("4x4x16")).to_be_visible()
+    page.get_by_role("tab", name="YOLOv3-tiny's outputs").click()
+    settle(page)
+    expect(page.get_by_text("= 85 numbers")).to_be_visible()  # the tables are drawn on a canvas
+    expect(page.get_by_text("Which of the 2,535 (cell, anchor) slots")).to_be_visible()  # 13²·3 + 26²·3
+    assert_no_exception(page)
+
+
+def test_sliding_windows_on_the_photo(app_page):
+    page = app_page("detection?det_tab=Sliding+windows")
+    assert_no_exception(page)
+    expect(page.get_by_text("5 x 8 = 40")).to_be_visible()  # 741 x 500: ⌊581/80⌋ + 1, ⌊340/80⌋ + 1
+    set_number(page, "Stride (pixels)", 160)
+    expect(page.get_by_text("3 x 4 = 12")).to_be_visible()  # ⌊340/160⌋ + 1, ⌊581/160⌋ + 1
+    assert "det_sw_stride=160" in page.url
+    assert_no_exception(page)
+    page.screenshot(path=str(SCREENSHOTS / "detection_windows_photo.png"), full_page=True)
+
+
+def test_region_proposals_tab(app_page):
+    page = app_page("detection?det_tab=Region+proposals+%28R-CNN%29&det_rp_n=5")
+    assert_no_exception(page)
+    expect(page.get_by_text("classifying 5 crops")).to_be_visible()
+    set_number(page, "Proposals classified", 3)
+    expect(page.get_by_text("classifying 3 crops")).to_be_visible()
+    expect(page.get_by_text("Making it faster")).to_be_visible()
+    assert "det_rp_n=3" in page.url
+    assert_no_exception(page)
+    page.screenshot(path=str(SCREENSHOTS / "detection_rcnn.png"), full_page=True)

@@ -93,3 +93,44 @@ def test_enrol_two_people_then_identify(app_page, photos):
     settle(page)
     assert_no_exception(page)
     expect(page.get_by_text("loss L", exact=True)).to_be_visible()
+
+
+def test_siamese_and_binary_classification_tabs(app_page):
+    page = app_page("faces")
+    page.get_by_role("tab", name="Siamese network").click()
+    settle(page)
+    assert_no_exception(page)
+    expect(page.get_by_text("so the page says different people")).to_be_visible()
+    expect(page.locator(".st-key-faces_siamese_png button")).to_be_visible()
+
+    page.get_by_role("tab", name="Binary classification").click()
+    settle(page)
+    page.locator(".st-key-faces_bin_feature").get_by_text("chi-square", exact=True).click()
+    settle(page)
+    assert_no_exception(page)
+    expect(page.get_by_text("Now: w and b fit with chi-square")).to_be_visible()
+    expect(page.get_by_text("different people (learned)")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "faces_binary.png"), full_page=True)
+
+
+def test_landmarks_tab(app_page):
+    page = app_page("faces")
+    page.get_by_role("tab", name="Landmarks").click()
+    settle(page)
+    assert_no_exception(page)
+    expect(
+        page.get_by_text("Photo A, face #1 of 2 (89 px): its 68 points in red, numbered 1–68")
+    ).to_be_visible()
+    page.locator(".st-key-faces_lm_numbers").get_by_text("Number the points").click()
+    settle(page)
+    assert_no_exception(page)
+    expect(
+        page.get_by_text("Photo A, face #1 of 2 (89 px): its 68 points in red and MTCNN's")
+    ).to_be_visible()
+    assert "faces_lm_numbers=false" in page.url
+    page.locator(".st-key-faces_lm_photo").get_by_text("Photo B", exact=True).click()
+    settle(page)
+    assert_no_exception(page)
+    expect(page.get_by_text("Photo B, face #1 of 1")).to_be_visible()
+    expect(page.locator(".st-key-faces_lm_csv button")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "faces_landmarks.png"), full_page=True)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from cnn_core.faces.gallery import FORMAT, MODEL, VERSION, gallery_to_json
 from cnn_core.images import encode_png, sample_image
-from tests.apptest import PAGES
+from tests.apptest import PAGES, url_param
 
 PAGE = str(PAGES / "faces.py")
 TIMEOUT = 300
@@ -64,7 +64,13 @@ def test_default_samples_show_faces_and_a_verdict():
     chooser = next(r for r in at.radio if r.key.startswith("faces_a_face"))
     assert chooser.value == 0 and chooser.options == ["#1 · 89 px", "#2 · 28 px (too small)"]
     assert any(text.startswith("**Different people** (d = 0.8") for text in _texts(at.warning))
-    assert [t.label for t in at.tabs] == ["One-shot recognition (1:K)", "Embedding space", "Triplet loss"]
+    assert [t.label for t in at.tabs][:5] == [
+        "One-shot recognition (1:K)",
+        "Embedding space",
+        "Triplet loss",
+        "Siamese network",
+        "Binary classification",
+    ]
 
 
 def test_two_uploads_same_person_then_tau(pngs):
@@ -130,7 +136,7 @@ def test_embedding_space_and_triplet_tabs():
     # its nearest face (photo A itself, d = 0) and the next nearest (photo B)
     picks = [at.selectbox(key=f"faces_{role}").value for role in ("anchor", "positive", "negative")]
     assert picks == [0, 1, 2]
-    assert metrics["d(A,P)"] == "0.000" and float(metrics["d(A,N)"]) > 0.5
+    assert metrics["d²(A,P)"] == "0.000" and float(metrics["d²(A,N)"]) > 0.5
     assert (metrics["kind"], metrics["loss L"]) == ("easy", "0.000")
     at.selectbox(key="faces_negative").set_value(1).run()  # N = P: the hardest possible "negative"
     metrics = {m.label: m.value for m in at.metric}
@@ -173,3 +179,89 @@ def test_an_enrolled_name_is_shown_literally(pngs):
     assert not at.exception and not at.error
     assert _texts(at.toast) == [f"Enrolled {HOSTILE_LITERAL} from photo a."]
     assert any(text.startswith(f"Photo A is **{HOSTILE_LITERAL}** (d = 0.000") for text in _texts(at.success))
+
+
+def test_siamese_tab_draws_both_photos_through_one_network():
+    at = _page(faces_tab="Siamese network")
+    assert not at.exception and not at.error
+    caption = next(c.value for c in at.caption if c.value.startswith("Now: photo A's and photo B's"))
+    # the default samples: the astronaut and the cameraman, d ≈ 0.87 (the verdict above says the same)
+    assert "d = 0.8" in caption and "> τ = 0.60, so the page says different people" in caption
+    assert "5,607,488 weights" in caption  # dlib's ResNet as built by cnn_core.zoo.face_resnet
+    assert "Download drawing (PNG)" in [button.proto.label for button in at.get("download_button")]
+    assert any("d² ≤ τ², here 0.36 (dlib: 0.6² = 0.36)" in text for text in _texts(at.markdown))
+
+
+def test_binary_classification_tab_scores_held_out_pairs_and_the_photos():
+    at = _page(faces_tab="Binary classification", faces_bin_feature="chi-square", faces_bin_l2="0.1")
+    assert not at.exception and not at.error
+    assert at.radio(key="faces_bin_feature").value == "chi2"
+    assert at.select_slider(key="faces_bin_l2").value == pytest.approx(0.1)
+    # the astronaut and the cameraman: different people by both rules
+    verdict = next(t for t in _texts(at.markdown) if t.startswith("**Photos A and B**"))
+    assert "→ different people (learned)" in verdict and "→ different people (plain rule)" in verdict
+    tables = [table.value for table in at.table]
+    assert len(tables) == 2 and all(table.to_numpy().sum() == tables[0].to_numpy().sum() for table in tables)
+    caption = next(c.value for c in at.caption if c.value.startswith("Now: w and b fit with chi-square"))
+    assert "λ = 0.1" in caption and "held-out pairs" in caption
+    at.radio(key="faces_bin_feature").set_value("abs").run()
+    assert not at.exception
+    assert any(c.value.startswith("Now: w and b fit with absolute difference") for c in at.caption)
+
+
+def _image_captions(at: AppTest) -> list[str]:
+    return [img.caption for image in at.get("image") for img in image.proto.imgs]
+
+
+def test_landmarks_tab_draws_the_68_points_and_the_eyes(pngs):
+    at = _page(faces_tab="Landmarks")
+    assert not at.exception and not at.error
+    chooser = next(r for r in at.radio if r.key.startswith("faces_lm_face_"))
+    # the astronaut's photo: her face and the small one on her suit's badge, hers chosen as above
+    assert chooser.label == "2 faces in Photo A: which one to enlarge?" and chooser.value == 0
+    assert chooser.options == ["#1 · 89 px", "#2 · 28 px (small: rough)"]
+    captions = _image_captions(at)
+    assert any(
+        c.startswith(
+            "Photo A, face #1 of 2 (89 px): its 68 points in red, numbered 1–68 and MTCNN's 5 points as "
+            "cyan rings; enlarged"
+        )
+        for c in captions
+    )
+    assert any(
+        c.startswith("What the network saw: face #1's 89x117 box padded with black to 117x117")
+        for c in captions
+    )
+    assert any("ŷ = (l₁ₓ, l₁ᵧ, l₂ₓ, l₂ᵧ" in text for text in _texts(at.markdown))
+    metrics = {m.label: float(m.value.rstrip("°")) for m in at.metric if "°" in m.value}
+    # the eye line from the 68 points and from MTCNN: one head tilt, a few degrees; θ = −α (MTCNN's)
+    assert abs(metrics["α from the 68 points"] - metrics["α from MTCNN's eyes"]) < 3
+    assert metrics["rotation θ applied"] == -metrics["α from MTCNN's eyes"]
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "Download CSV" in labels and "Download JSON" in labels
+    controls = [
+        at.radio(key="faces_lm_photo"),
+        at.toggle(key="faces_lm_numbers"),
+        at.toggle(key="faces_lm_mtcnn"),
+    ]
+    assert [url_param(control) for control in controls] == [
+        "faces_lm_photo",
+        "faces_lm_numbers",
+        "faces_lm_mtcnn",
+    ]
+
+    at.toggle(key="faces_lm_numbers").set_value(False).run()
+    at.toggle(key="faces_lm_mtcnn").set_value(False).run()
+    assert any(
+        c.startswith("Photo A, face #1 of 2 (89 px): its 68 points in red; enlarged")
+        for c in _image_captions(at)
+    )
+    at.radio(key="faces_lm_photo").set_value("Photo B").run()  # the cameraman: one face
+    assert not at.exception and not at.error
+    assert "One face in Photo B." in [c.value for c in at.caption]
+    assert any(c.startswith("Photo B, face #1 of 1") for c in _image_captions(at))
+
+    _upload(at, "a", "coffee", pngs["coffee"])
+    at.radio(key="faces_lm_photo").set_value("Photo A").run()
+    assert not at.exception
+    assert any("no face found (the detector's best face score was 0." in text for text in _texts(at.error))

@@ -57,7 +57,7 @@ def test_summary_command_json_for_every_model(name, zoo_model, monkeypatch):
 
     monkeypatch.setattr(command, "build_model", zoo_model)
     payload = command.run(argparse.Namespace(model=name))
-    assert set(payload) == {"model", "total_params", "trainable_params", "macs", "layers"}
+    assert set(payload) == {"model", "note", "total_params", "trainable_params", "macs", "layers"}
     assert payload["total_params"] == zoo_model(name).count_params()
     assert all(
         set(layer) == {"name", "type", "output_shape", "params", "macs"} for layer in payload["layers"]
