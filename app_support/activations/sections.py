@@ -216,7 +216,8 @@ def rf_table() -> None:
         bind=IN_URL,
     )
     table = models.zoo_rf_table(name)
-    st.caption(f"{ZOO[name].title} · {ZOO[name].reference}")
+    entry = ZOO[name]
+    st.caption(f"{entry.title} · {entry.reference}" + (f" · **Note:** {entry.note}" if entry.note else ""))
     frame = pd.DataFrame(
         [
             {

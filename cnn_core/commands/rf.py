@@ -24,11 +24,12 @@ def run(args: argparse.Namespace) -> dict:
     from cnn_core.activations.receptive_field import last_feature_map, receptive_fields
     from cnn_core.zoo import build_model, zoo_entry
 
-    zoo_entry(args.model)  # an unknown name fails before TensorFlow loads
+    entry = zoo_entry(args.model)  # an unknown name fails before TensorFlow loads
     table = receptive_fields(build_model(args.model))
     last = last_feature_map(table)
     return {
         "model": args.model,
+        "note": entry.note or None,
         "rf": _axis_value(last.rows.r, last.cols.r),
         "jump": _axis_value(last.rows.j, last.cols.j),
         "layers": [
@@ -50,4 +51,5 @@ def render(result: dict) -> str:
         for layer in result["layers"]
     ]
     last = f"receptive field of the last feature map: {dims(result['rf'])} px, jump {dims(result['jump'])} px"
-    return f"{format_table(['layer', 'rf', 'jump', 'start'], rows)}\n{last}"
+    note = f"\nNote: {result['note']}" if result["note"] else ""
+    return f"{format_table(['layer', 'rf', 'jump', 'start'], rows)}\n{last}{note}"

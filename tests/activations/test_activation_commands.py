@@ -45,7 +45,7 @@ def test_classify_bad_files_exit_2_with_one_line(capsys, tmp_path, content, mess
 def test_rf_json_for_every_zoo_model(capsys, monkeypatch, zoo_built, name):
     monkeypatch.setattr(zoo, "build_model", zoo_built)  # one build per session, shared with other tests
     result = _json(capsys, ["rf", name, "--json"])
-    assert set(result) == {"model", "rf", "jump", "layers"} and result["model"] == name
+    assert set(result) == {"model", "note", "rf", "jump", "layers"} and result["model"] == name
     assert all(set(layer) == {"name", "rf", "jump", "start"} for layer in result["layers"])
     assert result["layers"][0] == {"name": "input", "rf": 1, "jump": 1, "start": 0.0}
     assert isinstance(result["rf"], int) and result["rf"] > 1
@@ -55,6 +55,9 @@ def test_rf_figures_and_errors(capsys, monkeypatch, zoo_built):
     monkeypatch.setattr(zoo, "build_model", zoo_built)
     vgg = _json(capsys, ["rf", "vgg16", "--json"])
     assert (vgg["rf"], vgg["jump"]) == (212, 32)  # block5_pool, the last feature map
+    assert vgg["note"] is None  # keras.applications' VGG-16 is the paper's
+    inception = _json(capsys, ["rf", "inception-v1", "--json"])
+    assert inception["note"] == zoo.ZOO["inception-v1"].note and "are 3x3 here" in inception["note"]
     with pytest.raises(SystemExit) as stop:
         main(["rf", "vgg99"])
     assert stop.value.code == 2 and "unknown model 'vgg99'; valid models:" in capsys.readouterr().err

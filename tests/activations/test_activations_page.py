@@ -48,6 +48,9 @@ def test_other_tabs_render():
     assert table["layer"].iloc[-1] == "fc1000" and len(table) == 177
     at.button(key="act_rf_check").click().run()
     assert at.success and "non-zero input gradients in" in at.success[0].value
+    assert not any("Note:" in caption.value for caption in at.caption)  # ResNet-50 is the paper's
+    at = _page(act_tab="Receptive-field table", act_rf_model="inception-v1")
+    assert any("are 3x3 here" in caption.value for caption in at.caption)
 
 
 def test_lenet_with_an_mnist_digit():
