@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import NoReturn
 
-from cnn_core.commands import classify, conv_shape, detect, embed, rf, style, summary, verify
+from cnn_core.commands import augment, classify, conv_shape, detect, embed, rf, style, summary, train, verify
 from cnn_core.commands.inputs import FileResult, several_inputs
 from cnn_core.commands.output import print_error, print_result
 from cnn_core.errors import CNNLabError
@@ -32,6 +32,8 @@ COMMANDS: dict[str, ModuleType] = {
     "embed": embed,
     "verify": verify,
     "style": style,
+    "train": train,
+    "augment": augment,
 }
 
 

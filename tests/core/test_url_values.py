@@ -29,12 +29,14 @@ PAGES = {
     "detection.py": "det_tab",
     "faces.py": "faces_tab",
     "style_transfer.py": "st_tab",
+    "training.py": "tr_tab",
 }
 #: controls drawn only after another choice (more layers, a second style, the digit network)
 HIDDEN = {
     "architectures.py": [f"arch_l{i}_{name}" for i in (8, 9, 10) for name in ("kind", "size", "f", "s", "p")],
     "activations.py": ["act_digit_source", "act_digit"],
     "style_transfer.py": ["st_two", "st_t"],
+    "training.py": ["tr_k", "tr_sigma"],
 }
 ABSURD = {
     "huge": "1" + "0" * 30,
