@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import NoReturn
 
 from cnn_core.commands import (
+    augment,
     classify,
     conv_shape,
     detect,
@@ -26,6 +27,7 @@ from cnn_core.commands import (
     rf,
     style,
     summary,
+    train,
     verify,
     yolo_target,
 )
@@ -47,6 +49,8 @@ COMMANDS: dict[str, ModuleType] = {
     "verify": verify,
     "style": style,
     "yolo-target": yolo_target,
+    "train": train,
+    "augment": augment,
 }
 
 

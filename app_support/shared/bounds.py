@@ -106,6 +106,13 @@ NUMBERS: dict[str, Bound] = {
     "st_ratio": Bound(-9.0, -2.0, "meaning: log₁₀(α/β) outside this range gives a copy of one picture"),
     "st_steps": Bound(5, 1000, "time: every step is a forward and backward pass of the network"),
     r"st_(t|strength)": Bound(0.0, 1.0, "meaning: a blend weight"),
+    # Training
+    "tr_epochs": Bound(1, 50, "time: a fine-tuning epoch at 224x224 takes seconds to minutes on a CPU"),
+    "tr_k": Bound(1, 16, "meaning: EfficientNet-Lite0 has 16 MBConv blocks"),
+    "tr_val": Bound(0.1, 0.5, "meaning: the share of each class kept for validation"),
+    r"tr_(seed|aug_seed)": Bound(0, 9999, "meaning: a random seed"),
+    "tr_n": Bound(1, 16, "meaning: one grid of random draws"),
+    "tr_sigma": Bound(0.0, 3.0, "meaning: σ of PCA colour augmentation (AlexNet: 0.1)"),
 }
 
 

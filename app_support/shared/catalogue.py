@@ -69,6 +69,14 @@ CATALOGUE: tuple[PageEntry, ...] = (
         "content and style costs with Gram matrices, optimised live, plus fast feed-forward "
         "stylisers for the classroom.",
     ),
+    PageEntry(
+        "training.py",
+        "Training",
+        "🏋️",
+        "training",
+        "transfer learning on your own photos in the course's three regimes, data augmentation with "
+        "PCA colour, and plain versus residual networks trained live.",
+    ),
 )
 
 

@@ -29,6 +29,7 @@ PAGES = {
     "detection.py": "det_tab",
     "faces.py": "faces_tab",
     "style_transfer.py": "st_tab",
+    "training.py": "tr_tab",
 }
 #: controls drawn only after another choice (more layers, a second style, the digit network)
 HIDDEN = {
@@ -40,6 +41,7 @@ HIDDEN = {
         *(f"det_enc_{anchor}_{side}" for anchor in ("tall", "wide") for side in ("w", "h")),
     ],
     "style_transfer.py": ["st_two", "st_t"],
+    "training.py": ["tr_k", "tr_sigma"],
 }
 ABSURD = {
     "huge": "1" + "0" * 30,

@@ -1,0 +1,62 @@
+"""The Training page's background jobs (``shared.job.BackgroundJob``): one transfer-learning run, and the
+plain-versus-residual comparison."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from app_support.shared.job import BackgroundJob
+from cnn_core.training.dataset import ImageSet
+from cnn_core.training.depth_compare import CompareSettings, CurvePoint, compare_depths
+from cnn_core.training.regimes import Regime
+from cnn_core.training.trainer import EpochRecord, TrainSettings
+
+if TYPE_CHECKING:
+    import keras
+
+    from cnn_core.training.transfer import TransferTraining
+
+
+class TrainingJob(BackgroundJob):
+    """Prepare (copy the weights, cache the features) and train; ``run`` holds the TransferTraining once
+    prepared, ``history`` its EpochRecords, ``done`` turns true when the best weights are back in place."""
+
+    activity = "training"
+
+    def __init__(
+        self, pretrained: keras.Model, data: ImageSet, regime: Regime, settings: TrainSettings
+    ) -> None:
+        super().__init__("training-job")
+        self.data, self.regime, self.settings = data, regime, settings
+        self.run: TransferTraining | None = None
+        self.latest: EpochRecord | None = None
+        self.done = False
+        self.started = time.monotonic()
+        self._pretrained = pretrained
+        self.start()
+
+    def _steps(self) -> Iterator[EpochRecord]:
+        from cnn_core.training.transfer import TransferTraining
+
+        self.run = TransferTraining(self.data, self.regime, self.settings, self._pretrained, self.should_stop)
+        try:
+            yield from self.run.epochs()
+        finally:  # the trainer has put the best weights back, however it ended
+            self.done = True
+
+
+class DepthJob(BackgroundJob):
+    """Train the plain and residual nets side by side; ``history`` holds every CurvePoint."""
+
+    activity = "the comparison"
+
+    def __init__(self, settings: CompareSettings) -> None:
+        super().__init__("depth-job")
+        self.settings = settings
+        self.latest: CurvePoint | None = None
+        self.start()
+
+    def _steps(self) -> Iterator[CurvePoint]:
+        return compare_depths(self.settings, self.should_stop)
