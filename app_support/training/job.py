@@ -3,6 +3,7 @@ plain-versus-residual comparison."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
     from cnn_core.training.transfer import TransferTraining
 
 
+#: One run that back-propagates through EfficientNet-Lite0 (partial, full, scratch) at a time in the whole
+#: server: each peaks near 1.9 GB, and two would pass the server's 2 GB budget. Head-only runs are small.
+FINE_TUNING = threading.Lock()
+
+
 class TrainingJob(BackgroundJob):
     """Prepare (copy the weights, cache the features) and train; ``run`` holds the TransferTraining once
     prepared, ``history`` its EpochRecords, ``done`` turns true when the best weights are back in place."""
@@ -33,6 +39,7 @@ class TrainingJob(BackgroundJob):
         self.run: TransferTraining | None = None
         self.latest: EpochRecord | None = None
         self.done = False
+        self.waiting = False  # True while another visitor's fine-tuning run holds FINE_TUNING
         self.started = time.monotonic()
         self._pretrained = pretrained
         self.start()
@@ -40,11 +47,22 @@ class TrainingJob(BackgroundJob):
     def _steps(self) -> Iterator[EpochRecord]:
         from cnn_core.training.transfer import TransferTraining
 
-        self.run = TransferTraining(self.data, self.regime, self.settings, self._pretrained, self.should_stop)
+        heavy = self.regime.kind != "head"
+        while heavy and not FINE_TUNING.acquire(timeout=0.5):
+            self.waiting = True
+            if self.should_stop():
+                self.done = True
+                return
+        self.waiting = False
         try:
+            self.run = TransferTraining(
+                self.data, self.regime, self.settings, self._pretrained, self.should_stop
+            )
             yield from self.run.epochs()
         finally:  # the trainer has put the best weights back, however it ended
             self.done = True
+            if heavy:
+                FINE_TUNING.release()
 
 
 class DepthJob(BackgroundJob):

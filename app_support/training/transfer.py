@@ -148,6 +148,12 @@ def _progress(job: TrainingJob) -> None:
     if job.error:
         st.error(literal(job.error), icon="⚠️")
     run = job.run
+    if job.waiting:
+        st.info(
+            "Waiting: another visitor is fine-tuning right now, and one fine-tuning run at a time fits in "
+            "this server's memory. Yours starts when theirs ends (or train only the head meanwhile)."
+        )
+        return
     if run is None or (not job.history and job.running):
         st.info(
             "Preparing: copying the ImageNet weights"
