@@ -15,8 +15,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
+
+import streamlit as st
 
 from cnn_core.errors import CNNLabError
 
@@ -92,3 +94,26 @@ class BackgroundJob:
     @property
     def stopped(self) -> bool:
         return self._stop.is_set()
+
+
+def stop_session_job(key: str, wait_s: float) -> None:
+    """Stop's callback: ask the session's job under ``key`` to end, and wait up to ``wait_s`` for it."""
+    job: BackgroundJob | None = st.session_state.get(key)
+    if job is not None:
+        job.stop()
+        job.join(timeout=wait_s)
+
+
+def show_live(job: BackgroundJob, show: Callable[[], None], refresh_s: float) -> None:
+    """Run ``show()`` now and, while the job runs, again every ``refresh_s`` seconds in a fragment (the
+    rest of the page stays still); when the job ends, rerun the whole page once (buttons, no more polling)."""
+    live = job.running
+
+    @st.fragment(run_every=refresh_s if live else None)
+    def view() -> None:
+        job.touch()
+        show()
+        if live and not job.running:
+            st.rerun()
+
+    view()

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import streamlit as st
 
 from app_support.shared.image_picker import Picture, image_picker
+from app_support.shared.job import show_live, stop_session_job
 from app_support.shared.literal import literal
 from app_support.shared.ui import show_error
 from app_support.style_transfer import cache as models
@@ -77,14 +79,6 @@ def _start(content: Picture, style: Picture, settings: GatysSettings) -> None:
     st.session_state["st_job"] = GatysJob(models.backbone(), content.pixels, style.pixels, settings)
 
 
-def _stop() -> None:
-    """Stop's callback: end the job after its current report; its last image stays."""
-    job: GatysJob | None = st.session_state.get("st_job")
-    if job is not None:
-        job.stop()
-        job.join(timeout=60)
-
-
 def gatys_panel(pictures: Pictures) -> None:
     """Controls, Run/Stop, and the live view of the current (or last) job of this session."""
     settings = gatys_settings()
@@ -100,20 +94,17 @@ def gatys_panel(pictures: Pictures) -> None:
         on_click=_start,
         args=(content, style, settings),
     )
-    stop.button("■ Stop", key="st_stop", disabled=job is None or not job.running, on_click=_stop)
+    stop.button(
+        "■ Stop",
+        key="st_stop",
+        disabled=job is None or not job.running,
+        on_click=stop_session_job,
+        args=("st_job", 60),
+    )
     if job is None:
         st.info("Choose a content and a style picture, then press Run to watch J(G) fall.")
         return
-    live = job.running
-
-    @st.fragment(run_every=REFRESH_S if live else None)
-    def live_view() -> None:
-        job.touch()
-        _progress(job)
-        if live and not job.running:
-            st.rerun()  # the job ended: refresh the whole page once (buttons, no more polling)
-
-    live_view()
+    show_live(job, partial(_progress, job), REFRESH_S)  # Stop keeps the last image
 
 
 def _progress(job: GatysJob) -> None:

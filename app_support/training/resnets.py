@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from app_support.shared.job import show_live, stop_session_job
 from app_support.shared.literal import literal
 from app_support.training import cache
 from app_support.training.job import DepthJob
@@ -85,13 +86,6 @@ def _start_depth() -> None:
     st.session_state[DEPTH_JOB] = DepthJob(CompareSettings())
 
 
-def _stop_depth() -> None:
-    job: DepthJob | None = st.session_state.get(DEPTH_JOB)
-    if job is not None:
-        job.stop()
-        job.join(timeout=60)
-
-
 def _depth_comparison() -> None:
     settings = CompareSettings()
     st.markdown(
@@ -103,7 +97,13 @@ def _depth_comparison() -> None:
     job: DepthJob | None = st.session_state.get(DEPTH_JOB)
     run, stop, _ = st.columns([1, 1, 3])
     run.button("▶ Train all six", key="tr_depth_run", type="primary", on_click=_start_depth)
-    stop.button("■ Stop", key="tr_depth_stop", disabled=job is None or not job.running, on_click=_stop_depth)
+    stop.button(
+        "■ Stop",
+        key="tr_depth_stop",
+        disabled=job is None or not job.running,
+        on_click=stop_session_job,
+        args=(DEPTH_JOB, 60),
+    )
     recorded = cache.recorded_curves()
     points = recorded["points"] if recorded else []
     recorded_digits = recorded["settings"]["train_count"] if recorded else 0
@@ -116,11 +116,8 @@ def _depth_comparison() -> None:
                 f"Dotted: the recorded run ({literal(recorded['note'])}). Press Train to add live curves."
             )
         return
-    live = job.running
 
-    @st.fragment(run_every=REFRESH_S if live else None)
     def live_view() -> None:
-        job.touch()
         if job.error:
             st.error(literal(job.error), icon="⚠️")
         st.plotly_chart(
@@ -130,10 +127,8 @@ def _depth_comparison() -> None:
         st.caption(f"Solid: this live run, {len(job.history)} reports so far.{literal(note)}")
         if not job.running and job.history:
             st.markdown(_verdict(job.history))
-        if live and not job.running:
-            st.rerun()
 
-    live_view()
+    show_live(job, live_view, REFRESH_S)
 
 
 def _verdict(points) -> str:

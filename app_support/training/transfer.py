@@ -6,12 +6,14 @@ import csv
 import io
 import tempfile
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from app_support.shared.image_picker import image_picker
+from app_support.shared.job import show_live, stop_session_job
 from app_support.shared.literal import literal
 from app_support.shared.url import IN_URL, bound_number, bound_slider
 from app_support.training import cache
@@ -101,13 +103,6 @@ def _start(data: ImageSet, regime: Regime, settings: TrainSettings) -> None:
     st.session_state[JOB] = TrainingJob(cache.lite0(), data, regime, settings)
 
 
-def _stop() -> None:
-    job: TrainingJob | None = st.session_state.get(JOB)
-    if job is not None:
-        job.stop()
-        job.join(timeout=120)
-
-
 def transfer_panel() -> None:
     """Data and controls on the left, the run on the right."""
     controls, results = st.columns([2, 3])
@@ -125,23 +120,20 @@ def transfer_panel() -> None:
             on_click=_start,
             args=(data, regime, settings),
         )
-        stop.button("■ Stop", key="tr_stop", disabled=job is None or not job.running, on_click=_stop)
+        stop.button(
+            "■ Stop",
+            key="tr_stop",
+            disabled=job is None or not job.running,
+            on_click=stop_session_job,
+            args=(JOB, 120),
+        )
         if data is not None:
             _counts(regime, data, settings)
     with results:
         if job is None:
             st.info("Pick classes, a regime and settings, then press Train to watch the curves.")
             return
-        live = job.running
-
-        @st.fragment(run_every=REFRESH_S if live else None)
-        def live_view() -> None:
-            job.touch()
-            _progress(job)
-            if live and not job.running:
-                st.rerun()
-
-        live_view()
+        show_live(job, partial(_progress, job), REFRESH_S)
 
 
 def _progress(job: TrainingJob) -> None:
