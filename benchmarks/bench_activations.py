@@ -8,14 +8,11 @@ Times are the median of ``--repeats`` calls after one warm-up call.
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
 import numpy as np
 
 from benchmarks.timing import median_ms
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def main() -> None:

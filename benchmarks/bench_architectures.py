@@ -6,12 +6,10 @@ Run: .venv/bin/python -m benchmarks.bench_architectures   (prints figures; asser
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" warnings of cache use outside the app
 
 MODELS = ("lenet5", "lenet5-1998", "alexnet", "vgg16", "vgg19", "resnet50", "plain50", "inception-v1")

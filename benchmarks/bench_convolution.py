@@ -6,7 +6,6 @@ Run: .venv/bin/python -m benchmarks.bench_convolution   (prints figures; asserts
 from __future__ import annotations
 
 import itertools
-import os
 import subprocess
 import sys
 import time
@@ -17,7 +16,6 @@ import numpy as np
 from benchmarks.timing import median_ms
 
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def startup_to_first_paint() -> float:

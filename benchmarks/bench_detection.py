@@ -15,7 +15,6 @@ from pathlib import Path
 
 from benchmarks.timing import peak_rss_mib, timings_ms
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -6,7 +6,6 @@ Run: .venv/bin/python -m benchmarks.bench_faces   (prints figures; asserts nothi
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -16,7 +15,6 @@ import numpy as np
 from benchmarks.timing import median_ms
 
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 REPEATS = 5
 

@@ -6,14 +6,11 @@ Run: .venv/bin/python -m benchmarks.bench_landmarks   (prints figures; asserts n
 
 from __future__ import annotations
 
-import os
 import time
 
 import numpy as np
 
 from benchmarks.timing import median_ms
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 REPEATS = 5
 

@@ -12,8 +12,6 @@ import os
 
 from benchmarks.timing import median_ms
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)

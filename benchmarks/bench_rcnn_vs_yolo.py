@@ -9,11 +9,9 @@ first 20 proposals, 160-pixel windows at stride 80, YOLO at 416.
 from __future__ import annotations
 
 import argparse
-import os
 
 from benchmarks.timing import median_ms
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 IMAGES = ("astronaut", "coffee")
 WINDOW, STRIDE = 160, 80
 

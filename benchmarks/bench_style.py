@@ -15,8 +15,6 @@ import time
 
 from benchmarks.timing import median_ms, peak_rss_mib
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 
 def gatys_seconds_per_step(backbone, content, style, size: int, optimizer: str, steps: int) -> float:
     """Seconds per step over the second of two reports of ``steps`` steps (the first one traces)."""

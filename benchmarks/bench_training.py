@@ -13,8 +13,6 @@ import time
 
 from benchmarks.timing import peak_rss_mib
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 
 def epoch_seconds(
     data, regime_text: str, epochs: int, pretrained, augment: bool = False
