@@ -1,10 +1,7 @@
 """Activations & receptive fields: what a trained network computes on your own image, unit by unit."""
 
-from functools import partial
-
 from app_support.activations import multicrop
 from app_support.activations import sections as views
-from app_support.activations.inputs import chosen_input
 from app_support.shared.ui import page_header, run_tabs
 
 page_header(
@@ -15,17 +12,16 @@ page_header(
     r"r_l = r_{l-1} + (k_l - 1)\,j_{l-1}, \qquad j_l = j_{l-1}\,s_l, \qquad "
     r"\text{start}_l = \text{start}_{l-1} + \left(\tfrac{k_l - 1}{2} - p_l\right) j_{l-1}",
 )
-
-chosen = chosen_input()  # the network, the picture and its prediction, above the tabs
+# every tab but the receptive-field table draws the network and picture choice beside its result
 run_tabs(
     [
-        ("Feature maps", partial(views.feature_maps, chosen)),
-        ("Top patches", partial(views.strongest_patches, chosen)),
-        ("Grad-CAM", partial(views.gradcam, chosen)),
-        ("Layer-1 filters", partial(views.first_filters, chosen)),
+        ("Feature maps", views.feature_maps),
+        ("Top patches", views.strongest_patches),
+        ("Grad-CAM", views.gradcam),
+        ("Layer-1 filters", views.first_filters),
         ("Receptive-field table", views.rf_table),
-        ("10-crop", partial(multicrop.ten_crop, chosen)),
-        ("Ensemble", partial(multicrop.ensemble, chosen)),
+        ("10-crop", multicrop.ten_crop),
+        ("Ensemble", multicrop.ensemble),
     ],
     key="act_tab",
 )

@@ -1,6 +1,7 @@
 """Convolution: everything about one convolutional layer, interactive."""
 
 from app_support.convolution import sections as views
+from app_support.convolution.animation import animation, pooling
 from app_support.convolution.one_by_one import one_by_one
 from app_support.shared.ui import page_header, run_tabs
 from app_support.shared.url import rename_legacy_params, rename_legacy_values
@@ -17,11 +18,11 @@ page_header(
 run_tabs(
     [
         ("Calculator", views.calculator),
-        ("Animation", views.animation),
+        ("Animation", animation),
         ("Edge detection", views.edge_detection),
         ("Correlation vs convolution", views.flipping),
         ("Over volumes", views.volume),
-        ("Pooling", views.pooling),
+        ("Pooling", pooling),
         ("1x1 convolution", one_by_one),
         ("1-D & 3-D", views.other_dimensions),
     ],

@@ -1,8 +1,6 @@
 """Object detection: YOLOv3-tiny finds COCO objects in a photo, with every stage of YOLO on view."""
 
-from functools import partial
-
-from app_support.detection import demos, proposals, steps
+from app_support.detection import demos, proposals
 from app_support.detection import sections as views
 from app_support.detection.grid_targets import encoding
 from app_support.detection.localization import localization
@@ -17,16 +15,15 @@ page_header(
     r"\quad \text{score} = \sigma(t_o)\cdot\sigma(t_{class})",
 )
 
-stage = views.top()
 run_tabs(
     [
-        ("Step by step", partial(steps.step_by_step, stage)),
+        ("Step by step", views.detection),
         ("IoU playground", demos.iou_playground),
         ("Anchor boxes", views.anchor_boxes),
-        ("Sliding windows", partial(demos.sliding_windows, stage)),
-        ("Region proposals (R-CNN)", partial(proposals.region_proposals, stage)),
-        ("Localization", partial(localization, stage)),
-        ("The notes' YOLO encoding", partial(encoding, stage)),
+        ("Sliding windows", views.with_photo(demos.sliding_windows)),
+        ("Region proposals (R-CNN)", views.with_photo(proposals.region_proposals)),
+        ("Localization", views.with_photo(localization)),
+        ("The notes' YOLO encoding", views.with_photo(encoding)),
     ],
     key="det_tab",
 )

@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from app_support.faces import gallery as gallery_view
 from app_support.faces import landmarks as landmark_view
 from app_support.faces import pair_sections as pair_views
 from app_support.faces import photos as above
@@ -12,16 +13,15 @@ page_header(
     "Face verification",
     "A face network f maps an aligned face to a 128-d descriptor so that photos of one person land close "
     "together and photos of different people far apart. Verification then needs no retraining for new "
-    "people: two faces match when their distance is at most a threshold τ (one-shot learning).",
-    r"d\big(x^{(1)}, x^{(2)}\big) = \big\lVert f(x^{(1)}) - f(x^{(2)}) \big\rVert_2 \le \tau"
-    r"\;\Rightarrow\; \text{same person}"
-    r"\qquad \big(\text{dlib: } \tau = 0.6,\ \text{i.e. } d^2 \le 0.36\big)",
+    "people: two faces match when their distance is at most a threshold τ (one-shot learning); for dlib's "
+    "network τ = 0.6, i.e. d² ≤ 0.36.",
+    r"\lVert f(x^{(1)}) - f(x^{(2)}) \rVert_2 \le \tau \;\Rightarrow\; \text{same person}",
 )
 
 photos = above.top()
 run_tabs(
     [
-        ("One-shot recognition (1:K)", partial(views.gallery_section, photos)),
+        ("One-shot recognition (1:K)", partial(gallery_view.gallery_section, photos)),
         ("Embedding space", partial(views.space_section, photos)),
         ("Triplet loss", partial(views.triplet_section, photos)),
         ("Siamese network", partial(pair_views.siamese_section, photos)),

@@ -1,5 +1,8 @@
 """What every tab of the Activations page works on: the network chosen, the picture it was given, its
-prediction, and the visitor's own pictures of this session (searched along with the image set)."""
+prediction, and the visitor's own pictures of this session (searched along with the image set).
+
+Each tab draws ``chosen_input()`` at the top of its controls column, with the same keys, so the choice
+follows the teacher from tab to tab and sits beside the result it changes."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import streamlit as st
 from app_support.activations import cache as models
 from app_support.activations.plots import zoomed
 from app_support.shared.image_picker import Picture, image_picker
+from app_support.shared.layout import THUMBNAIL_HEIGHT, thumbnail
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL, bound_number
 from app_support.shared.visitor_cache import fingerprint
@@ -19,8 +23,6 @@ from cnn_core.errors import CNNLabError
 
 #: the visitor's own inputs kept for the top-patch search (per session)
 MAX_OWN_INPUTS = 40
-#: height (pixels) of "what the network sees" beside the picker
-SEEN_SIDE = 192
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def pick_digit(model: models.PageModel) -> Picture | None:
     if source == "Draw":
         from streamlit_drawable_canvas import st_canvas
 
-        st.caption("Draw one digit, large, in the middle of the square.")
+        st.caption("Draw one digit, large, in the middle of the square (a drawing is not part of a link).")
         canvas = st_canvas(
             stroke_width=22,
             stroke_color="#ffffff",
@@ -84,23 +86,32 @@ def remember(key: str, x: np.ndarray) -> tuple[np.ndarray, ...]:
     return tuple(own.values())
 
 
-def prediction(model: models.PageModel, x: np.ndarray, sample: bool) -> list[dict]:
-    """The top-5 classes of ``x``: the first in words, all five in a table with probability bars."""
-    top5 = models.predict(model.key, x, sample=sample)
-    st.markdown(f"Prediction: **{top5[0]['label']}** (p = {top5[0]['score']:.2f})")
-    table = pd.DataFrame(top5).rename(columns={"label": "class", "score": "probability"})
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            "probability": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0)
-        },
-    )
-    return top5
+def show_input(chosen: ChosenInput) -> None:
+    """What the network sees as a thumbnail, beside its prediction: the top class in words, all five
+    folded in a table with probability bars. Each tab draws it under its own controls."""
+    if chosen.x is None or not chosen.top5:
+        return
+    seen, said = st.columns([1, 1])
+    h, w = chosen.x.shape[:2]
+    with seen:
+        picture = zoomed(models.shown(chosen.x), THUMBNAIL_HEIGHT)
+        thumbnail(picture, caption=f"What the network sees ({h}×{w})")
+    top = chosen.top5[0]
+    said.markdown(f"Prediction: **{top['label']}** (p = {top['score']:.2f})")
+    table = pd.DataFrame(chosen.top5).rename(columns={"label": "class", "score": "probability"})
+    with said.expander("Top-5 classes"):
+        st.dataframe(
+            table,
+            hide_index=True,
+            column_config={
+                "probability": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0)
+            },
+        )
 
 
 def chosen_input() -> ChosenInput:
-    """The network radio, then the picker beside what the network sees and its prediction."""
+    """The network radio and the picker, drawn where the caller is (a tab's controls column); the picture
+    turned into the network's input and its top-5 classes."""
     key = st.radio(
         "Network",
         list(models.MODELS),
@@ -110,9 +121,7 @@ def chosen_input() -> ChosenInput:
         bind=IN_URL,
     )
     model = models.MODELS[key]
-    picker, result = st.columns([1, 1])
-    with picker:
-        picture = pick_digit(model) if model.digits else image_picker("act", camera=True)
+    picture = pick_digit(model) if model.digits else image_picker("act", camera=True)
     if picture is None:
         return ChosenInput(model)
     try:
@@ -120,7 +129,5 @@ def chosen_input() -> ChosenInput:
     except CNNLabError as err:
         show_error(err)
         return ChosenInput(model)
-    with result:
-        st.image(zoomed(models.shown(x), SEEN_SIDE), caption="What the network sees")
-        top5 = prediction(model, x, picture.sample)
+    top5 = models.predict(model.key, x, sample=picture.sample)
     return ChosenInput(model, x, tuple(top5), remember(key, x), picture.sample, picture.pixels)

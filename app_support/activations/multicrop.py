@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from app_support.activations import cache as models
-from app_support.activations.inputs import ChosenInput
+from app_support.activations.inputs import ChosenInput, chosen_input, show_input
+from app_support.shared.layout import controls_and_result, explanation
 from app_support.shared.url import IN_URL
 from app_support.shared.visitor_cache import picture_cache
 from cnn_core.activations.classify import top_k
@@ -75,7 +76,7 @@ def held_out_score() -> EnsembleScore:
 def _top5_table(probabilities: np.ndarray, title: str) -> None:
     st.markdown(title)
     table = pd.DataFrame(top_k(probabilities, 5)).rename(columns={"label": "class", "score": "probability"})
-    st.dataframe(table, hide_index=True, column_config={"probability": _PROBABILITY})
+    st.dataframe(table, hide_index=True, column_config={"probability": _PROBABILITY, "index": None})
 
 
 def _thumbnails(result: TenCrop) -> None:
@@ -100,32 +101,52 @@ def _thumbnails(result: TenCrop) -> None:
     )
 
 
-def ten_crop(chosen: ChosenInput) -> None:
+def ten_crop() -> None:
     """10-crop at test time: ten views of the chosen photo through EfficientNet-Lite0, softmax averaged."""
-    st.markdown(
-        "**Multi-crop at test time**: average the network's softmax over ten 224×224 crops of the photo "
-        "(the centre, the four corners and their mirror images), "
-        r"$\bar p = \frac{1}{10}\sum_{k=1}^{10} p_k$ (AlexNet, Krizhevsky et al. 2012; ResNet, He et al. "
-        "2016, with S = 256)."
-    )
-    if chosen.model.key != IMAGENET_KEY:
-        st.info("10-crop here runs EfficientNet-Lite0 on a photo: choose it as the Network above.")
+    controls, result = controls_and_result()
+    with controls:
+        chosen = chosen_input()
+        problem = (
+            "10-crop here runs EfficientNet-Lite0 on a photo: choose it as the Network."
+            if chosen.model.key != IMAGENET_KEY
+            else "Pick, upload or take a photo to see its ten crops."
+            if chosen.pixels is None
+            else None
+        )
+        if chosen.pixels is not None and problem is None:
+            side = st.select_slider(
+                "Shorter side S (pixels)", SIDE_CHOICES, value=TEN_CROP_SIDE, key="act_crop_side", bind=IN_URL
+            )
+            crops = ten_crop_result(chosen.pixels, side, sample=chosen.sample)
+            _geometry(chosen.pixels.shape[:2], crops[0], side)
+            show_input(chosen)
+        with explanation():
+            st.markdown(
+                "**Multi-crop at test time**: average the network's softmax over ten 224×224 crops of the "
+                "photo (the centre, the four corners and their mirror images), "
+                r"$\bar p = \frac{1}{10}\sum_{k=1}^{10} p_k$ (AlexNet, Krizhevsky et al. 2012; ResNet, He "
+                "et al. 2016, with S = 256)."
+            )
+    if problem is not None:
+        result.info(problem)
         return
-    if chosen.pixels is None:
-        st.info("Pick, upload or take a photo above to see its ten crops.")
-        return
-    control, geometry = st.columns([1, 2])
-    side = control.select_slider(
-        "Shorter side S (pixels)", SIDE_CHOICES, value=TEN_CROP_SIDE, key="act_crop_side", bind=IN_URL
-    )
-    result, single_ms, ten_ms = ten_crop_result(chosen.pixels, side, sample=chosen.sample)
+    with result:
+        _ten_crop_result(*crops)
+
+
+def _geometry(size: tuple[int, ...], result: TenCrop, side: int) -> None:
+    """Where the ten crops were cut from a photo of ``size`` (H, W), in the resized photo's pixels."""
     (h, w), boxes = result.resized.shape[:2], result.boxes
     corners = ", ".join(f"({top}, {left})" for top, left in boxes[1:5, :2])
-    geometry.caption(
-        f"Your {chosen.pixels.shape[0]}×{chosen.pixels.shape[1]} picture resized (bilinear) to {h}×{w}, "
+    st.caption(
+        f"Your {size[0]}×{size[1]} picture resized (bilinear) to {h}×{w}, "
         f"shorter side {side}; 224×224 crops with (top, left) at the centre ({boxes[0, 0]}, {boxes[0, 1]}) "
         f"and the corners {corners}, then the same five mirrored left–right."
     )
+
+
+def _ten_crop_result(result: TenCrop, single_ms: float, ten_ms: float) -> None:
+    """The centre crop's and the ten crops' top-5 side by side, what averaging changed and cost, the crops."""
     single, ten = st.columns(2)
     with single:
         _top5_table(result.centre, "**Centre crop alone** (1 forward pass)")
@@ -137,7 +158,7 @@ def ten_crop(chosen: ChosenInput) -> None:
     st.markdown(
         f"Top-1 {change}. Cost: 10 forward passes, 10 × {macs / 1e6:,.0f} M = {10 * macs / 1e6:,.0f} M "
         f"multiply-adds; measured on this server when computed: {single_ms:,.0f} ms for the centre crop, "
-        f"{ten_ms:,.0f} ms to resize, cut and run the ten in one batch. The prediction above the tabs "
+        f"{ten_ms:,.0f} ms to resize, cut and run the ten in one batch. The prediction under the picker "
         "squeezes the whole photo into 224×224 instead, without cropping."
     )
     _thumbnails(result)
@@ -147,7 +168,7 @@ def _your_digit(chosen: ChosenInput) -> None:
     """Both networks' softmax and their average on the chosen digit, as a table of the ten classes."""
     if not chosen.model.digits or chosen.x is None:
         st.info(
-            "Choose LeNet-5 (handwritten digits) as the Network above and draw or pick a digit to see "
+            "Choose LeNet-5 (handwritten digits) as the Network and draw or pick a digit to see "
             "both networks and their average on it."
         )
         return
@@ -162,16 +183,28 @@ def _your_digit(chosen: ChosenInput) -> None:
     st.dataframe(table, hide_index=True, column_config=digits)
 
 
-def ensemble(chosen: ChosenInput) -> None:
+def ensemble() -> None:
     """Two LeNet-5s trained independently, alone and averaged, on held-out digits and the chosen digit."""
-    st.markdown(
-        "**Ensembling**: train several networks independently and average their softmax outputs, "
-        r"$\bar p = \frac{1}{K}\sum_k p_k$. Only one ImageNet classifier ships with CNN Lab "
-        "(EfficientNet-Lite0: no VGG or ResNet weights exist in the package registries it installs from), "
-        "so the ensemble here is of two digit networks: the course's LeNet-5 trained twice on the same "
-        "4,000 MNIST digits from random seeds 0 and 1 (the notes' recipe: same architecture, different "
-        "random initialisation)."
-    )
+    controls, result = controls_and_result()
+    with controls:
+        chosen = chosen_input()
+        with explanation():
+            st.markdown(
+                "**Ensembling**: train several networks independently and average their softmax outputs, "
+                r"$\bar p = \frac{1}{K}\sum_k p_k$. Only one ImageNet classifier ships with CNN Lab "
+                "(EfficientNet-Lite0: no VGG or ResNet weights exist in the package registries it installs "
+                "from), so the ensemble here is of two digit networks: the course's LeNet-5 trained twice "
+                "on the same 4,000 MNIST digits from random seeds 0 and 1 (the notes' recipe: same "
+                "architecture, different random initialisation)."
+            )
+        show_input(chosen)
+    with result:
+        _held_out()
+        _your_digit(chosen)
+
+
+def _held_out() -> None:
+    """Both networks and their average on the held-out digits: a table and what it shows."""
     score = held_out_score()
     names = [f"LeNet-5, seed {seed}" for seed in ENSEMBLE_SEEDS] + ["average of both"]
     correct = [*score.members, score.ensemble]
@@ -193,15 +226,20 @@ def ensemble(chosen: ChosenInput) -> None:
         },
     )
     gain = score.ensemble - max(score.members)
+    best_loss = min(score.member_loss)
     network = models.network("lenet5-mnist")  # the seed-0 member: both share the architecture
     macs, weights = multiply_adds("lenet5-mnist"), network.count_params()
+    sharper = (
+        "the average puts more probability on the true digit"
+        + (", even where the top-1 answers tie" if gain == 0 else "")
+        if score.ensemble_loss < best_loss
+        else "the average does not put more probability on the true digit here"
+    )
     st.caption(
         f"The average gets {score.ensemble}/{score.total} right, {gain:+d} against the better network alone, "
         f"and its mean cross-entropy −log p(true digit) is {score.ensemble_loss:.4f} against "
-        f"{min(score.member_loss):.4f} for the better network: the average puts more probability on the true "
-        "digit, even where the top-1 answers tie. "
+        f"{best_loss:.4f} for the better network: {sharper}. "
         f"Cost: {len(ENSEMBLE_SEEDS)} forward passes ({len(ENSEMBLE_SEEDS)} × {macs / 1e6:.2f} M "
         f"multiply-adds) and {len(ENSEMBLE_SEEDS)} × {weights:,} weights in memory, which is why the notes "
         "keep ensembles for benchmarks and competitions, not production."
     )
-    _your_digit(chosen)

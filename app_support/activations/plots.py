@@ -13,6 +13,8 @@ from cnn_core.activations.receptive_field import LayerRF
 GAP = 1
 _VIRIDIS = np.array([hex_to_rgb(c) for c in sequential.Viridis], dtype=np.float64)  # (10, 3)
 RF_COLOUR = (255, 40, 40)
+#: the tallest figure of the page (a projector shows about 600 px under its title), and one enlarged map
+MAX_FIGURE_HEIGHT, MAP_HEIGHT = 460, 300
 
 
 def colour(values: np.ndarray) -> np.ndarray:
@@ -66,7 +68,7 @@ def grid_figure(tiles: np.ndarray, map_shape: tuple[int, int, int], columns: int
     )
     fig = _clickable(fig, xs, ys, 24, "channel %{text}")
     fig.data[-1].text = [str(c) for c in range(channels)]
-    fig.update_layout(height=int(np.clip(560 * tiles.shape[0] / tiles.shape[1], 160, 640)))
+    fig.update_layout(height=int(np.clip(480 * tiles.shape[0] / tiles.shape[1], 160, MAX_FIGURE_HEIGHT)))
     return fig
 
 
@@ -87,11 +89,11 @@ def channel_figure(values: np.ndarray, unit: tuple[int, int], low: float, high: 
         fig,
         cols.ravel().tolist(),
         rows.ravel().tolist(),
-        max(4, 360 // max(h, w)),
+        max(4, MAP_HEIGHT // max(h, w)),
         "row %{y}, col %{x}: %{text}",
     )
     fig.data[-1].text = [f"{v:.3g}" for v in values.ravel()]
-    fig.update_layout(height=360)
+    fig.update_layout(height=MAP_HEIGHT)
     return fig
 
 
@@ -122,8 +124,8 @@ def draw_window(picture: np.ndarray, window: tuple[int, int, int, int], zoom: in
     return np.asarray(big)
 
 
-def rf_chart(table: list[LayerRF]) -> go.Figure:
-    """Receptive field r and jump j by depth (log scale), along the image rows."""
+def rf_chart(table: list[LayerRF], title: str) -> go.Figure:
+    """Receptive field r and jump j of network ``title`` by depth (log scale), along the image rows."""
     names = [layer.name for layer in table]
     fig = go.Figure()
     for label, symbol, values in (
@@ -143,8 +145,9 @@ def rf_chart(table: list[LayerRF]) -> go.Figure:
         xaxis_title="layer (depth order)",
         yaxis_title="input pixels",
         yaxis_type="log",
+        title={"text": f"{title}: r and j, layer by layer", "font": {"size": 14}},
         height=360,
-        margin={"t": 30},
+        margin={"t": 40},
         legend={"orientation": "h"},
     )
     return fig

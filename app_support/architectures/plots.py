@@ -37,7 +37,7 @@ def layer_costs_figure(summary: ModelSummary, log_scale: bool) -> go.Figure:
         go.Bar(x=names, y=[r.macs or 0 for r in rows], marker_color=MACS_COLOUR, name="MACs"), 2, 1
     )
     axis_type = "log" if log_scale else "linear"
-    figure.update_yaxes(type=axis_type)
+    figure.update_yaxes(type=axis_type, dtick=1 if log_scale else None)  # log: powers of ten only
     figure.update_layout(height=520, showlegend=False, margin={"t": 40, "b": 10, "l": 10, "r": 10})
     return figure
 
@@ -71,9 +71,18 @@ def shape_flow_figure(summary: ModelSummary) -> go.Figure:
         ),
         secondary_y=True,
     )
-    figure.update_yaxes(title_text="H·W", type="log", secondary_y=False)
-    figure.update_yaxes(title_text="C", secondary_y=True)
-    figure.update_layout(height=360, margin={"t": 30, "b": 10, "l": 10, "r": 10}, legend={"orientation": "h"})
+    # powers of ten on the log axis, a few round numbers on the linear one, each with its own grid
+    figure.update_yaxes(title_text="H·W", type="log", dtick=1, secondary_y=False)
+    figure.update_yaxes(
+        title_text="C", tickmode="auto", nticks=6, rangemode="tozero", showgrid=False, secondary_y=True
+    )
+    figure.update_xaxes(tickangle=-45, automargin=True)
+    figure.update_layout(
+        height=380,
+        margin={"t": 40, "b": 10, "l": 10, "r": 10},
+        # above the plot: under it, the legend would sit on the slanted layer names
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+    )
     return figure
 
 
@@ -85,15 +94,16 @@ def param_share_figure(summary: ModelSummary) -> go.Figure:
     return figure
 
 
-def compare_figure(summaries: list[ModelSummary]) -> go.Figure:
-    """Grouped bars (log scale) of parameters, multiply-adds and activation memory of several models."""
+def compare_figure(summaries: dict[str, ModelSummary]) -> go.Figure:
+    """Grouped bars (log scale) of parameters, multiply-adds and activation memory of several models, each
+    named by its display name (the dict's keys)."""
     figure = go.Figure()
-    for summary in summaries:
+    for title, summary in summaries.items():
         values = [summary.total_params, summary.macs, summary.activation_bytes]
-        figure.add_trace(
-            go.Bar(name=summary.name, x=["parameters", "multiply-adds", "activation bytes"], y=values)
-        )
-    figure.update_layout(barmode="group", yaxis_type="log", height=360, margin={"t": 30, "b": 10})
+        figure.add_trace(go.Bar(name=title, x=["parameters", "multiply-adds", "activation bytes"], y=values))
+    figure.update_layout(
+        barmode="group", yaxis_type="log", yaxis_dtick=1, height=360, margin={"t": 30, "b": 10}
+    )
     return figure
 
 

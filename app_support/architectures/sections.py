@@ -150,12 +150,15 @@ def compare() -> None:
     with right:
         second = model_picker("second model", COMPARE_DEFAULTS[1], "arch_cmp_b")
         model_note(second)
-    summaries = [guarded(lambda n=n: zoo_summary(n), f"Building {ZOO[n].title}…") for n in (first, second)]
-    if None in summaries:
+    summaries = {
+        ZOO[n].title: guarded(lambda n=n: zoo_summary(n), f"Building {ZOO[n].title}…")
+        for n in (first, second)
+    }
+    if None in summaries.values():
         return
     table = pd.DataFrame(
         {
-            s.name: {
+            title: {
                 "parameters": f"{s.total_params:,}",
                 "trainable": f"{s.trainable_params:,}",
                 "conv + FC layers (depth)": str(s.depth),
@@ -164,7 +167,7 @@ def compare() -> None:
                 "activation memory": human(s.activation_bytes, "B"),
                 "parameters in FC layers": f"{s.params_by_category()['fc'] / s.total_params:.0%}",
             }
-            for s in summaries
+            for title, s in summaries.items()
         }
     )
     st.table(table)

@@ -12,6 +12,9 @@ from app_support.shared.ui import show_error
 from cnn_core.architectures.summary import ModelSummary
 from cnn_core.errors import CNNLabError
 
+#: average width of a character in the table's 14-px font, a cell's left + right padding, and the widest a
+#: text column gets (a longer name of an uploaded model wraps onto a phone's width otherwise), in px
+CHAR_PX, CELL_PADDING_PX, MAX_TEXT_PX = 8, 24, 360
 NUMBER = st.column_config.NumberColumn(format="localized")
 COLUMNS = {
     "params": NUMBER,
@@ -57,10 +60,19 @@ def totals(summary: ModelSummary) -> None:
     second[2].metric("conv + FC layers", summary.depth)
 
 
+def text_width(texts: list[str], header: str) -> int:
+    """Pixels a text column needs for its longest entry (or its header): ~8 px a character plus padding, at
+    most MAX_TEXT_PX."""
+    return min(MAX_TEXT_PX, CELL_PADDING_PX + CHAR_PX * max(map(len, [header, *texts])))
+
+
 def layer_table(summary: ModelSummary, key: str) -> None:
-    """The per-layer table and its CSV download."""
+    """The per-layer table and its CSV download; the layer names are pinned on the left, wide enough for
+    the longest name (a cut "block1_co" names nothing)."""
     frame = pd.DataFrame(summary.records())
-    st.dataframe(frame, column_config=COLUMNS, hide_index=True, height=380)
+    names = st.column_config.TextColumn("name", width=text_width(frame["name"].tolist(), "name"), pinned=True)
+    types = st.column_config.TextColumn("type", width=text_width(frame["type"].tolist(), "type"))
+    st.dataframe(frame, column_config={**COLUMNS, "name": names, "type": types}, hide_index=True, height=380)
     st.download_button(
         "Download the table (CSV)",
         frame.to_csv(index=False),

@@ -7,13 +7,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_support.convolution.plots import number_grids, slide_animation
+from app_support.convolution.padding import padding_control
+from app_support.convolution.plots import number_grids
 from app_support.shared.image_picker import image_picker
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL, bound_number, bound_slider
 from app_support.shared.why_convolutions import why_convolutions
 from cnn_core.conv.arithmetic import (
-    Padding,
     axis_shape,
     conv_output_shape,
     course_same_padding,
@@ -23,32 +23,16 @@ from cnn_core.conv.arithmetic import (
 from cnn_core.conv.edge_maps import describe_flip, describe_map
 from cnn_core.conv.filters import FILTERS, course_edge_image, edge_response, parse_kernel, response_to_uint8
 from cnn_core.conv.reference import convolve2d, cross_correlate2d
-from cnn_core.conv.sliding import slide
 from cnn_core.conv.volume import filter_breakdown
 from cnn_core.errors import CNNLabError
 from cnn_core.images import to_gray
 
 #: parameters of links made before "Why convolutions" became one shared section → their names now
 LEGACY_PARAMS = {"why_n": ("why_height", "why_width"), "why_c": "why_channels_in", "why_k": "why_filters"}
-#: the padding radio's options (in the URL) → cnn_core's padding modes (None: the number control)
-PADDING_MODES: dict[str, Padding | None] = {
-    "number": None,
-    "valid": "valid",
-    "same (course)": "course-same",
-    "same (TensorFlow)": "same",
-}
 #: values of old links → their option now: "same" was TensorFlow's (output ⌈n/s⌉) before both were offered
 LEGACY_VALUES = {"conv_pad": {"same": "same (TensorFlow)"}}
-SPEEDS = {"slow": 1200, "normal": 700, "fast": 300}
 #: photos for edge detection are filtered at most this large, so the filter follows the controls at once
 EDGE_PHOTO_SIDE = 640
-POOL_EXAMPLE = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 3, 2, 3], [5, 6, 1, 2]], dtype=float)
-
-
-def _padding_control(key: str) -> Padding:
-    mode = st.radio("padding", list(PADDING_MODES), horizontal=True, key=key, bind=IN_URL)
-    padding = PADDING_MODES[mode]
-    return bound_number("p (each side)", f"{key}_p", 0) if padding is None else padding
 
 
 def _same_paddings(axis: str, n: int, f: int, s: int, d: int) -> str:
@@ -88,7 +72,7 @@ def calculator() -> None:
         n_h = bound_number("input height n_H", "conv_n_h", 6)
         n_w = bound_number("input width n_W", "conv_n_w", 6)
         f = bound_number("filter f", "conv_f", 3)
-        padding = _padding_control("conv_pad")
+        padding = padding_control("conv_pad", lambda: bound_number("p (each side)", "conv_pad_p", 0))
         s = bound_number("stride s", "conv_s", 1)
         d = bound_number("dilation d", "conv_d", 1)
     with right:
@@ -115,41 +99,6 @@ def calculator() -> None:
                     f"Stride {s} skips the last {shape.unused} {axis} of the padded input: the filter would "
                     "stick out past the border, so the floor rule drops that position."
                 )
-
-
-@st.fragment
-def animation() -> None:
-    """The filter sliding over a small input, played in the browser."""
-    controls, figure_area = st.columns([1, 3])
-    with controls:
-        operation = st.selectbox(
-            "operation", ("cross-correlation", "convolution", "max", "average"), key="anim_op", bind=IN_URL
-        )
-        n = int(bound_slider("input n", "anim_n", 6))
-        f = int(bound_slider("filter f", "anim_f", 3))
-        p = int(bound_slider("padding p", "anim_p", 0))
-        s = int(bound_slider("stride s", "anim_s", 1))
-        kernel_name = st.selectbox(
-            "kernel", list(FILTERS), key="anim_kernel", bind=IN_URL, disabled=operation in ("max", "average")
-        )
-        speed = st.select_slider("speed", list(SPEEDS), value="normal", key="anim_speed", bind=IN_URL)
-    image = np.tile(course_edge_image()[0], (n, 2))[:n, :n] if n != 6 else course_edge_image()
-    kernel = FILTERS[kernel_name] if f == 3 else np.ones((f, f))
-    with figure_area:
-        try:
-            result = slide(
-                image,
-                f if operation in ("max", "average") else kernel,
-                stride=s,
-                padding=p,
-                operation=operation,
-            )
-        except CNNLabError as err:
-            show_error(err)
-            return
-        if f != 3 and operation not in ("max", "average"):
-            st.caption(f"Named kernels are 3x3; with f = {f} the kernel is all ones.")
-        st.plotly_chart(slide_animation(result, operation, SPEEDS[speed]), key="anim_chart")
 
 
 def _kernel_editor() -> np.ndarray:
@@ -246,25 +195,6 @@ def volume() -> None:
         st.caption(f"6x6x3 * {filters} filters of 3x3x3 → 4x4x{filters}.")
     st.subheader("Why convolutions: parameters of the same mapping")
     why_convolutions("why")
-
-
-@st.fragment
-def pooling() -> None:
-    """Max and average pooling on the course's 4x4 example, animated the same way."""
-    cols = st.columns(3)
-    mode = cols[0].radio("pooling", ("max", "average"), horizontal=True, key="pool_mode", bind=IN_URL)
-    f = bound_number("f", "pool_f", 2, where=cols[1])
-    s = bound_number("s", "pool_s", 2, where=cols[2])
-    try:
-        result = slide(POOL_EXAMPLE, f, stride=s, operation=mode)
-    except CNNLabError as err:
-        show_error(err)
-        return
-    st.plotly_chart(slide_animation(result, mode), key="pool_chart")
-    st.caption(
-        f"Output {result.output.shape[0]}x{result.output.shape[1]}, by the same floor rule as a convolution. "
-        "Pooling has no parameters to learn, only the hyperparameters f and s."
-    )
 
 
 @st.fragment

@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 from app_support.shared.visitor_cache import picture_cache
+from cnn_core.detection.photo_pixels import working_copy
 from cnn_core.detection.pipeline import NetworkPass, detection_shapes, run_network, select
 from cnn_core.detection.yolov3_tiny import DEFAULT_SIZE, YoloV3Tiny, load_yolov3_tiny
 from cnn_core.images import SAMPLE_NAMES, sample_image
@@ -30,6 +31,13 @@ def network_pass(image: np.ndarray, size: int) -> NetworkPass:
     call with ``sample=``. At 608 px a pass holds 8.4 MB (the 4.4 MB float32 blob, 1.8 MB of head outputs,
     2.1 MB of decoded candidates), so the shared cache keeps 8 passes: at most ~67 MB."""
     return run_network(detector(), image, size)
+
+
+@picture_cache(max_entries=8)
+def working(photo: np.ndarray) -> np.ndarray:
+    """The copy of an (H, W, 3) photo the page computes on (longer side at most 1024 px); call with
+    ``sample=``."""
+    return working_copy(photo)
 
 
 @st.cache_data(show_spinner="Detecting objects in the sample images…")

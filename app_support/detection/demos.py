@@ -14,6 +14,7 @@ from app_support.detection.plots import anchors_figure, iou_picture, windows_pic
 from app_support.detection.steps import Stage
 from app_support.detection.windows import photo_windows
 from app_support.shared.ui import run_tabs
+from app_support.shared.url import IN_URL, bound_slider
 from cnn_core.detection.anchors import kmeans_anchors, mean_best_iou
 from cnn_core.detection.boxes import overlap
 from cnn_core.detection.sliding_windows import WINDOW, sliding_window_cost
@@ -27,10 +28,10 @@ CORRECT_IOU = 0.5
 
 def _box_sliders(name: str, default: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
     st.markdown(f"**Box {name}**")
-    x = st.slider(f"{name}: left x", 0, CANVAS - 1, default[0], key=f"det_iou_{name}_x")
-    y = st.slider(f"{name}: top y", 0, CANVAS - 1, default[1], key=f"det_iou_{name}_y")
-    w = st.slider(f"{name}: width", 1, CANVAS, default[2], key=f"det_iou_{name}_w")
-    h = st.slider(f"{name}: height", 1, CANVAS, default[3], key=f"det_iou_{name}_h")
+    x = bound_slider(f"{name}: left x", f"det_iou_{name}_x", default[0])
+    y = bound_slider(f"{name}: top y", f"det_iou_{name}_y", default[1])
+    w = bound_slider(f"{name}: width", f"det_iou_{name}_w", default[2])
+    h = bound_slider(f"{name}: height", f"det_iou_{name}_h", default[3])
     return x, y, min(x + w, CANVAS), min(y + h, CANVAS)
 
 
@@ -44,7 +45,7 @@ def iou_playground() -> None:
         b = _box_sliders("B", (35, 30, 50, 45))
     result = overlap(a, b)
     with right:
-        st.image(iou_picture(a, b, result, CANVAS), caption="A blue, B orange, A ∩ B green", width=400)
+        st.image(iou_picture(a, b, result, CANVAS), caption="A blue, B orange, A ∩ B green", width="stretch")
         st.metric("IoU", f"{result.iou:.3f}")
         st.latex(
             rf"\mathrm{{IoU}} = \frac{{|A \cap B|}}{{|A \cup B|}} = \frac{{{result.intersection:g}}}"
@@ -73,8 +74,9 @@ def anchor_kmeans(
         ["sample images", "this session's detections"],
         horizontal=True,
         key="det_anchor_source",
+        bind=IN_URL,
     )
-    k = st.slider("Number of anchors k", 1, 9, len(yolo_anchors), key="det_anchor_k")
+    k = bound_slider("Number of anchors k", "det_anchor_k", len(yolo_anchors))
     shapes = sample_shapes() if source == "sample images" else session_shapes
     try:
         clusters = kmeans_anchors(shapes, k)
@@ -119,7 +121,9 @@ def course_windows() -> None:
         "prediction, and overlapping windows share their computation. (The notes say the 16x16 image's "
         "four windows are 16 x 16: each is 14 x 14, the classifier's input, at stride 2.)"
     )
-    n = st.select_slider("Image size n (n x n x 3)", list(range(WINDOW, 34, 2)), value=16, key="det_sw_n")
+    n = st.select_slider(
+        "Image size n (n x n x 3)", list(range(WINDOW, 34, 2)), value=16, key="det_sw_n", bind=IN_URL
+    )
     cost = sliding_window_cost(n)
     columns = st.columns(4)
     columns[0].metric("windows (stride 2)", f"{cost.windows}")

@@ -242,7 +242,7 @@ def _yolov3_tiny(stage: Stage) -> None:
     )
     st.dataframe(_outputs_table(stage, anchors, masks), hide_index=True)
     if not stage.selection.detections:
-        st.info("No detections at this score threshold, so no cell to point at: lower the threshold above.")
+        st.info(f"No cell to point at: {stage.nothing_found} (in Photo and thresholds).")
         return
     st.dataframe(_origins_table(stage, anchors, masks), hide_index=True)
     slots = sum(out.shape[0] ** 2 * out.shape[2] for out in stage.network.outputs)
@@ -257,8 +257,8 @@ def _yolov3_tiny(stage: Stage) -> None:
 @st.fragment
 def encoding(stage: Stage | None) -> None:
     """The course's grid target of the photo's objects (S x S x 8, then S x S x 16) and YOLOv3-tiny's."""
-    if stage is None or stage.photo is None:
-        st.info("Pick an image above to encode its objects.")
+    if stage is None:
+        st.info("Choose a photo in Photo and thresholds to encode its objects.")
         return
     top = st.columns([1, 3])
     grid = bound_number("Grid S (S x S cells)", "det_enc_grid", DEFAULT_GRID, where=top[0])

@@ -101,7 +101,9 @@ def _chosen_object(stage: Stage) -> tuple[RelativeBox | None, int | None, str]:
         return box, class_id, f"Your box, class {class_id + 1} ({NOTES_CLASSES[class_id]})."
     objects = notes_objects(stage)
     if not objects:
-        st.info("No detections on this photo at this score threshold: lower it above, or set your own box.")
+        st.info(
+            f"No detection to label: {stage.nothing_found} (in Photo and thresholds), or set your own box."
+        )
         return None, None, "Nothing detected, so y describes background: p_c = 0."
     options = [_option(k, item) for k, item in enumerate(objects)]
     chosen = objects[options.index(st.selectbox("Detection", options, key="det_loc_pick", bind=IN_URL))]
@@ -199,8 +201,8 @@ def _losses(y: np.ndarray, y_hat: np.ndarray) -> None:
 @st.fragment
 def localization(stage: Stage | None) -> None:
     """The course's localization target for one object of the photo, a prediction and its two losses."""
-    if stage is None or stage.photo is None:
-        st.info("Pick an image above to label one of its objects.")
+    if stage is None:
+        st.info("Choose a photo in Photo and thresholds to label one of its objects.")
         return
     st.markdown(
         "**y = [p_c, b_x, b_y, b_h, b_w, c₁, c₂, c₃]** for the course's classes 1 pedestrian, 2 car, "

@@ -13,6 +13,12 @@ from cnn_core.drawing import GREY, RED, Box, canvas, class_color, draw_boxes
 
 #: The network input is drawn this many times larger, so that labels stay readable.
 ZOOM = 2
+#: what the styles of ``draw_nms_round`` mean (Streamlit's coloured-text markdown)
+NMS_LEGEND = (
+    "**Legend:** solid, class colour, labelled *kept* — the box this round keeps · :red[dashed red, "
+    "labelled IoU] — the boxes it suppresses · thin, class colour — kept in earlier rounds · "
+    ":gray[thin grey] — waiting for a later round"
+)
 
 
 def blob_image(blob: np.ndarray) -> np.ndarray:
@@ -49,8 +55,14 @@ def draw_cell_anchors(
     centred = [np.array([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]) * ZOOM for w, h in anchors]
     colors = [class_color(k + 7) for k in range(len(anchors))]
     labels = [f"anchor {k}: {w:g}x{h:g}" for k, (w, h) in enumerate(anchors)]
-    with_anchors = draw_boxes(blob_image(blob), centred, [GREY] * len(centred), labels, width=2)
-    return draw_boxes(with_anchors, predicted * ZOOM, colors, [f"box {k}" for k in range(len(predicted))])
+    return draw_boxes(
+        blob_image(blob),
+        [*(predicted * ZOOM), *centred],
+        colors[: len(predicted)] + [GREY] * len(centred),
+        [f"box {k}" for k in range(len(predicted))] + labels,
+        2,
+        [False] * len(predicted) + [True] * len(centred),
+    )
 
 
 def draw_nms_round(
@@ -61,23 +73,22 @@ def draw_nms_round(
     current: int,
     names: Sequence[str],
 ) -> np.ndarray:
-    """NMS after ``current`` + 1 rounds: earlier keeps in their class colour, the box kept this round thick,
-    the boxes it suppresses red with their IoU, boxes still waiting thin grey. ``boxes``: (K, 4) network px.
-    """
-    done = {step.kept for step in steps[:current]}
+    """NMS after ``current`` + 1 rounds (``NMS_LEGEND``): the box kept this round thick in its class colour,
+    the boxes it suppresses dashed red with their IoU, earlier keeps thin in their class colour, boxes
+    still waiting thin grey; labels never cover one another. ``boxes``: (K, 4) network pixels."""
+    done = [step.kept for step in steps[:current]]
     gone = {int(i) for step in steps[: current + 1] for i in step.suppressed}
     step = steps[current]
-    waiting = [k for k in range(len(boxes)) if k not in done | gone and k != step.kept]
-    layers = [
-        (waiting, [GREY] * len(waiting), None, 1),
-        (sorted(done), [class_color(class_ids[k]) for k in sorted(done)], None, 2),
-        (list(step.suppressed), [RED] * len(step.suppressed), [f"IoU {v:.2f}" for v in step.ious], 2),
-        ([step.kept], [class_color(class_ids[step.kept])], [f"kept: {names[class_ids[step.kept]]}"], 5),
-    ]
-    picture = blob_image(blob)
-    for indices, colors, labels, width in layers:
-        picture = draw_boxes(picture, [boxes[k] * ZOOM for k in indices], colors, labels, width)
-    return picture
+    waiting = [k for k in range(len(boxes)) if k not in {*done, *gone, step.kept}]
+    suppressed = [int(k) for k in step.suppressed]
+    order = [step.kept, *suppressed, *done, *waiting]  # most important first: on top, labelled first
+    colors = [class_color(class_ids[k]) for k in [step.kept, *suppressed, *done]] + [GREY] * len(waiting)
+    colors[1 : 1 + len(suppressed)] = [RED] * len(suppressed)
+    labels = [f"kept: {names[class_ids[step.kept]]}", *(f"IoU {v:.2f}" for v in step.ious)]
+    labels += [None] * (len(done) + len(waiting))
+    dashed = [False] + [True] * len(suppressed) + [False] * (len(done) + len(waiting))
+    widths = [5] + [2] * (len(suppressed) + len(done)) + [1] * len(waiting)
+    return draw_boxes(blob_image(blob), [boxes[k] * ZOOM for k in order], colors, labels, widths, dashed)
 
 
 def iou_picture(a: Box, b: Box, overlap: Overlap, side: int = 100, scale: int = 4) -> np.ndarray:
@@ -125,7 +136,7 @@ def anchors_figure(
     figure.update_layout(
         xaxis_title="width (pixels of the 416 input)",
         yaxis_title="height",
-        height=480,
+        height=440,
         margin={"t": 30, "b": 40},
     )
     return figure

@@ -118,8 +118,8 @@ def region_proposals(stage: Stage | None) -> None:
         "R-CNN first *proposes* a few regions that look like objects (a segmentation merged into ever "
         "larger blobs, each blob's box is a proposal), then runs a classifier on each one."
     )
-    if stage is None or stage.photo is None:
-        st.info("Pick an image above to propose regions in it.")
+    if stage is None:
+        st.info("Choose a photo in Photo and thresholds to propose regions in it.")
         return
     scale, shown, score = _controls()
     image, sample = stage.photo.pixels, stage.photo.sample

@@ -1,9 +1,11 @@
-"""The detection page above its tabs (photo, controls, annotated result, table, downloads, stage timings)
-and the anchor tab, which reads the box shapes this session has detected."""
+"""The detection page's main tab (photo and thresholds beside the annotated result, its table, downloads and
+stage timings, then YOLO step by step), the photo panel of the other tabs, and the anchor tab, which reads
+the box shapes this session has detected."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -12,18 +14,20 @@ import pandas as pd
 import streamlit as st
 
 from app_support.detection import demos
-from app_support.detection.cache import detector, network_pass, sample_shapes
-from app_support.detection.steps import Stage
-from app_support.shared.image_picker import image_picker
+from app_support.detection.cache import detector, network_pass, sample_shapes, working
+from app_support.detection.steps import Stage, step_by_step
+from app_support.shared.image_picker import Picture, image_picker
+from app_support.shared.layout import controls_and_result
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL, bound_slider
 from app_support.shared.visitor_cache import fingerprint
 from cnn_core.detection.annotate import draw_detections
+from cnn_core.detection.photo_pixels import to_photo_pixels
 from cnn_core.detection.pipeline import (
     DEFAULT_IOU,
     DEFAULT_SCORE,
+    Detection,
     NetworkPass,
-    Selection,
     detection_shapes,
     no_objects_message,
     payload,
@@ -35,6 +39,8 @@ from cnn_core.errors import CNNLabError
 from cnn_core.images import encode_png
 
 SIZES = (256, 320, 416, 512, 608)
+#: the sample a first visit shows: the course's motorbike
+DEFAULT_SAMPLE = "stereo_motorcycle"
 #: session-state key of the box shapes detected so far: {photo and input size: (N, 2) w, h}
 SHAPES_KEY = "det_shapes"
 #: how many (photo, input size) results of box shapes a session keeps
@@ -68,75 +74,129 @@ def controls(names: tuple[str, ...]) -> Controls:
     return Controls(score, iou, size, [names.index(name) for name in chosen] or None)
 
 
-def results(image: np.ndarray, network: NetworkPass, selection: Selection, score: float) -> None:
-    """The annotated photo, the table of detections, downloads and the time of each stage."""
-    ms = stage_ms(network, selection)
-    if not selection.detections:
-        st.info(no_objects_message(score), icon="🔍")
-    annotated = draw_detections(image, selection.detections)
-    left, right = st.columns([3, 2])
-    left.image(annotated, caption=f"{len(selection.detections)} object(s) found", width="stretch")
-    with right:
-        table = pd.DataFrame(
-            [
-                {
-                    "class": d.label,
-                    "score": round(d.score, 3),
-                    "box x1, y1, x2, y2": ", ".join(f"{v:.0f}" for v in d.box),
-                }
-                for d in selection.detections
-            ],
-            columns=["class", "score", "box x1, y1, x2, y2"],
-        )
-        st.dataframe(table, hide_index=True)
-        st.download_button(
-            "Download annotated PNG",
-            partial(encode_png, annotated),  # encoded only when clicked
-            "detections.png",
-            "image/png",
-            key="det_png",
-            on_click="ignore",
-        )
-        st.download_button(
-            "Download detections (JSON)",
-            json.dumps(payload(selection.detections, ms), indent=2),
-            "detections.json",
-            "application/json",
-            key="det_json",
-            on_click="ignore",
-        )
-        st.caption(
-            "Time per stage: "
-            + " · ".join(f"{stage} {value:.1f} ms" for stage, value in ms.items())
-            + " (the network time is from this image's first run; later runs reuse its output)"
-        )
+def nothing_found(network: NetworkPass, names: tuple[str, ...], chosen: Controls) -> str:
+    """Why no box is shown: nothing above the score threshold, or only boxes of filtered-out classes."""
+    if chosen.classes is None:
+        return no_objects_message(chosen.score)
+    others = select(network, names, chosen.score, chosen.iou).detections  # every class: none is wanted
+    return no_objects_message(chosen.score, [names[k] for k in chosen.classes], len(others))
 
 
-def top() -> Stage | None:
-    """The photo beside the controls, then its detections; returns what the step-by-step tab follows
-    (None when there is no usable photo)."""
+def _annotated_png(photo: np.ndarray, detections: list[Detection]) -> bytes:
+    return encode_png(draw_detections(photo, detections))
+
+
+def pixels_caption(photo: np.ndarray, copy: np.ndarray, size: int) -> str:
+    """Which pixels the boxes are in, and what the network saw of the photo."""
+    height, width = photo.shape[:2]
+    seen = f"the network saw it letterboxed to {size}x{size}"
+    if copy.shape == photo.shape:
+        return f"Boxes in the photo's {width}x{height} pixels; {seen}."
+    return (
+        f"Boxes, table and downloads in the photo's own {width}x{height} pixels; shown here and computed "
+        f"on a {copy.shape[1]}x{copy.shape[0]} copy, and {seen}."
+    )
+
+
+def results(stage: Stage, original: np.ndarray) -> None:
+    """The annotated photo, its table of detections (in the photo's pixels), downloads and stage times."""
+    sel, copy = stage.selection, stage.photo.pixels
+    if not sel.detections:
+        st.info(stage.nothing_found, icon="🔍")
+    st.image(
+        draw_detections(copy, sel.detections),
+        caption=f"{len(sel.detections)} object(s) found on {stage.photo_name}",
+        width="stretch",
+    )
+    found = to_photo_pixels(sel.detections, copy.shape, original.shape)
+    st.caption(pixels_caption(original, copy, stage.network.placement.size))
+    table = pd.DataFrame(
+        [
+            {
+                "class": d.label,
+                "score": round(d.score, 3),
+                "box x1, y1, x2, y2": ", ".join(f"{v:.0f}" for v in d.box),
+            }
+            for d in found
+        ],
+        columns=["class", "score", "box x1, y1, x2, y2"],
+    )
+    st.dataframe(table, hide_index=True)
+    ms = stage_ms(stage.network, sel)
+    png, data = st.columns(2)
+    png.download_button(
+        "Download annotated PNG",
+        partial(_annotated_png, original, found),  # drawn and encoded only when clicked
+        "detections.png",
+        "image/png",
+        key="det_png",
+        on_click="ignore",
+    )
+    data.download_button(
+        "Download detections (JSON)",
+        json.dumps(payload(found, ms), indent=2),
+        "detections.json",
+        "application/json",
+        key="det_json",
+        on_click="ignore",
+    )
+    st.caption(
+        "Time per stage: "
+        + " · ".join(f"{stage} {value:.1f} ms" for stage, value in ms.items())
+        + " (the network time is from this image's first run; later runs reuse its output)"
+    )
+
+
+def stage_controls() -> tuple[Stage | None, np.ndarray | None]:
+    """The photo picker and the thresholds; returns what the tabs follow (None when there is no usable
+    photo) and the photo in its own pixels."""
     model = detector()
-    picker, settings = st.columns([1, 1])
-    with picker:
-        picture = image_picker("det", camera=True, default_sample="stereo_motorcycle")
-    with settings:
-        chosen = controls(model.names)
+    picture = image_picker("det", camera=True, default_sample=DEFAULT_SAMPLE, max_side=None)
+    chosen = controls(model.names)
     if picture is None:
-        return None
-    image = picture.pixels
+        return None, None
     try:
-        network = network_pass(image, chosen.size, sample=picture.sample)
+        copy = working(picture.pixels, sample=picture.sample)
+        network = network_pass(copy, chosen.size, sample=picture.sample)
         selection = select(network, model.names, chosen.score, chosen.iou, chosen.classes)
     except CNNLabError as err:
         show_error(err)
-        return None
-    tag = f"{fingerprint(image)}_{chosen.size}"
+        return None, None
+    tag = f"{fingerprint(copy)}_{chosen.size}"
     shapes = st.session_state.setdefault(SHAPES_KEY, {})
     shapes[tag] = detection_shapes(network, selection)
     while len(shapes) > SHAPES_KEPT:
         shapes.pop(next(iter(shapes)))
-    results(image, network, selection, chosen.score)
-    return Stage(network, selection, model, chosen.score, tag, picture)
+    name = st.session_state.get("det_sample", DEFAULT_SAMPLE) if picture.sample else "your photo"
+    empty = nothing_found(network, model.names, chosen)
+    stage = Stage(network, selection, model, chosen.score, tag, Picture(copy, picture.sample), empty, name)
+    return stage, picture.pixels
+
+
+def detection() -> None:
+    """The photo and thresholds beside the annotated result, then YOLO's stages on it one by one."""
+    controls_column, result = controls_and_result()
+    with controls_column:
+        stage, original = stage_controls()
+    with result:
+        if stage is None or original is None:
+            st.info("Choose a sample, upload a photo or take one to see what YOLO finds in it.")
+        else:
+            results(stage, original)
+    step_by_step(stage)
+
+
+def with_photo(section: Callable[[Stage | None], None]) -> Callable[[], None]:
+    """A tab that works on the page's photo: the photo and thresholds folded in one line above it."""
+
+    def draw() -> None:
+        with st.expander("Photo and thresholds", icon="🖼️"):
+            stage, _ = stage_controls()
+        if stage is not None:
+            st.caption(f"On {stage.photo_name}, score threshold {stage.score:.2f}.")
+        section(stage)
+
+    return draw
 
 
 def anchor_boxes() -> None:

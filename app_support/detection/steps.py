@@ -9,9 +9,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_support.detection.plots import ZOOM, blob_image, draw_cell_anchors, draw_grid, draw_nms_round
+from app_support.detection.plots import (
+    NMS_LEGEND,
+    ZOOM,
+    blob_image,
+    draw_cell_anchors,
+    draw_grid,
+    draw_nms_round,
+)
 from app_support.shared.image_picker import Picture
 from app_support.shared.ui import run_tabs
+from app_support.shared.url import IN_URL, bound_number, bound_slider
 from cnn_core.detection.pipeline import NetworkPass, Selection
 from cnn_core.detection.yolo import cell_vectors, class_scores
 from cnn_core.detection.yolov3_tiny import YoloV3Tiny
@@ -34,7 +42,9 @@ class Stage:
     detector: YoloV3Tiny
     score: float
     tag: str  # identifies the image and input size, so per-image widgets start from its own defaults
-    photo: Picture | None = None  # the photo itself, for the tabs that work on its own pixels
+    photo: Picture  # the copy of the photo the network's boxes belong to, for the tabs that use its pixels
+    nothing_found: str  # why no box survived (the score threshold, the class filter), for an empty result
+    photo_name: str  # the sample's name, or "your photo"
 
     @property
     def grids(self) -> list[int]:
@@ -44,29 +54,45 @@ class Stage:
         """Output scale and cell (row, col); starts on the cell of the best detection."""
         head0, row0, col0 = _default_cell(self.network, self.selection)
         grids = self.grids
+        self.restart_with_new_photo(["det_head", "det_row_0", "det_col_0", "det_row_1", "det_col_1"])
         columns = st.columns(3)
         head = columns[0].radio(
             "Output scale",
             range(len(grids)),
             index=head0,
-            key=f"det_head_{self.tag}",
+            key="det_head",
             format_func=lambda h: f"{grids[h]}x{grids[h]} grid",
             horizontal=True,
+            bind=IN_URL,
         )
         top = grids[head] - 1
         start = (row0, col0) if head == head0 else (top // 2, top // 2)
-        row = columns[1].number_input("Cell row", 0, top, start[0], key=f"det_row_{self.tag}_{head}")
-        col = columns[2].number_input("Cell column", 0, top, start[1], key=f"det_col_{self.tag}_{head}")
-        return head, int(row), int(col)
+        row = bound_number("Cell row", f"det_row_{head}", start[0], where=columns[1], high=top)
+        col = bound_number("Cell column", f"det_col_{head}", start[1], where=columns[2], high=top)
+        return head, row, col
+
+    def restart_with_new_photo(self, keys: list[str]) -> None:
+        """Forget the values of ``keys`` (in the session and the URL) when the photo or input size changed
+        since the last run, so those widgets start from the new photo's defaults (its best detection); a
+        link opened in a new session keeps its values."""
+        if st.session_state.get("det_photo_tag", self.tag) != self.tag:
+            for key in keys:
+                st.session_state.pop(key, None)
+                st.query_params.pop(key, None)
+        st.session_state["det_photo_tag"] = self.tag
 
     def picture(
         self, boxes: np.ndarray, class_ids: np.ndarray, labels: list[str] | None, width: int, caption: str
     ) -> None:
-        """The network input with (K, 4) network-pixel boxes in their class colours."""
+        """The network input with (K, 4) network-pixel boxes in their class colours, labels inside it."""
         picture = draw_boxes(
-            blob_image(self.network.blob), boxes * ZOOM, [class_color(c) for c in class_ids], labels, width
+            blob_image(self.network.blob),
+            boxes * ZOOM,
+            [class_color(c) for c in class_ids],
+            labels or [None] * len(boxes),
+            width,
         )
-        st.image(picture, caption=caption, width=560)
+        st.image(picture, caption=caption, width="stretch")
 
 
 def _grid(stage: Stage) -> None:
@@ -80,7 +106,8 @@ def _grid(stage: Stage) -> None:
     pictures = [
         draw_grid(stage.network.blob, g, (row, col) if h == head else None) for h, g in enumerate(stage.grids)
     ]
-    st.image(pictures, caption=[f"{g}x{g} cells of {size // g} pixels" for g in stage.grids], width=420)
+    for column, picture, g in zip(st.columns(len(pictures)), pictures, stage.grids, strict=True):
+        column.image(picture, caption=f"{g}x{g} cells of {size // g} pixels", width="stretch")
 
 
 def _anchors(stage: Stage) -> None:
@@ -94,7 +121,7 @@ def _anchors(stage: Stage) -> None:
     )
     st.latex(r"b_x = \sigma(t_x) + c_x,\ b_y = \sigma(t_y) + c_y,\ b_w = p_w e^{t_w},\ b_h = p_h e^{t_h}")
     predicted = c.boxes[(c.head == head) & (c.row == row) & (c.col == col)]  # (A, 4)
-    st.image(draw_cell_anchors(stage.network.blob, grid, (row, col), anchors, predicted), width=560)
+    st.image(draw_cell_anchors(stage.network.blob, grid, (row, col), anchors, predicted), width="stretch")
 
 
 def _one_cell(stage: Stage) -> None:
@@ -123,7 +150,7 @@ def _one_cell(stage: Stage) -> None:
 
 
 def _candidates(stage: Stage) -> None:
-    tiny = st.slider("Tiny threshold", 0.001, 0.2, 0.01, 0.001, format="%.3f", key="det_tiny")
+    tiny = bound_slider("Tiny threshold", "det_tiny", 0.01, 0.001, format="%.3f")
     box_index, class_id, _ = class_scores(stage.network.candidates, tiny)
     stage.picture(
         stage.network.candidates.boxes[box_index],
@@ -154,13 +181,13 @@ def _nms(stage: Stage) -> None:
         "the threshold, repeat."
     )
     if not sel.steps:
-        st.info("No boxes above the score threshold, so there is nothing to suppress.")
+        st.info(f"Nothing to suppress: {stage.nothing_found}.")
         return
     current = 0
     if len(sel.steps) > 1:
-        current = (
-            st.slider("NMS round", 1, len(sel.steps), 1, key=f"det_nms_{stage.tag}_{len(sel.steps)}") - 1
-        )
+        rounds = f"det_nms_round_{len(sel.steps)}"
+        stage.restart_with_new_photo([rounds])
+        current = bound_slider("NMS round", rounds, 1, high=len(sel.steps)) - 1
     step = sel.steps[current]
     st.markdown(
         f"Round {current + 1} of {len(sel.steps)}: keep **{names[sel.class_id[step.kept]]}** "
@@ -168,7 +195,10 @@ def _nms(stage: Stage) -> None:
     )
     left, right = st.columns([3, 2])
     boxes = stage.network.candidates.boxes[sel.box_index]  # (K, 4) network pixels
-    left.image(draw_nms_round(stage.network.blob, boxes, sel.class_id, sel.steps, current, names), width=560)
+    left.image(
+        draw_nms_round(stage.network.blob, boxes, sel.class_id, sel.steps, current, names), width="stretch"
+    )
+    left.markdown(NMS_LEGEND)
     right.dataframe(
         pd.DataFrame(
             {
@@ -213,6 +243,6 @@ def step_by_step(stage: Stage | None) -> None:
     """The seven stages of YOLO on the current image (a hint when there is none); only the open stage is
     drawn, and its controls rerun only this section."""
     if stage is None:
-        st.info("Pick an image above to follow YOLO through it.")
+        st.info("Choose a photo to follow YOLO through it, stage by stage.")
         return
     run_tabs([(name, partial(view, stage)) for name, view in STEPS.items()], key="det_step")

@@ -70,8 +70,8 @@ def heat_figure(grid: np.ndarray, title: str) -> go.Figure:
 
 def photo_windows(stage: Stage | None) -> None:
     """Controls, counts and times, the best class's probability over window positions both ways."""
-    if stage is None or stage.photo is None:
-        st.info("Pick an image above to slide windows over it.")
+    if stage is None:
+        st.info("Choose a photo in Photo and thresholds to slide windows over it.")
         return
     image, sample = stage.photo.pixels, stage.photo.sample
     height, width = image.shape[:2]

@@ -61,7 +61,7 @@ def landmarks_section(photos: Photos) -> None:
         show_error(err)
         return
     with face_column:
-        chosen = _choose_face(found, photos, label, tag)
+        chosen = _choose_face(found, photos, label)
     item = found[chosen]
     left, right = st.columns(2)
     with left:
@@ -96,8 +96,9 @@ def _detection(image: np.ndarray, tag: str) -> Detection:
     )
 
 
-def _choose_face(found: list[FaceLandmarks], photos: Photos, label: str, tag: str) -> int:
-    """The face to enlarge: a choice when there are several, defaulting to the one chosen above."""
+def _choose_face(found: list[FaceLandmarks], photos: Photos, label: str) -> int:
+    """The face to enlarge: a choice when there are several (in the URL), defaulting to the one chosen
+    above."""
     if len(found) == 1:
         st.caption(f"One face in {label}.")
         return 0
@@ -112,7 +113,8 @@ def _choose_face(found: list[FaceLandmarks], photos: Photos, label: str, tag: st
             + (" (small: rough)" if found[i].face.size < MIN_FACE_PX else "")
         ),
         horizontal=True,
-        key=f"faces_lm_face_{tag}",
+        key="faces_lm_face",
+        bind=IN_URL,
     )
 
 
@@ -178,7 +180,10 @@ def _eyes(alignment: EyeAlignment) -> None:
         "template (150x150 crop). With e_L, e_R the eye centres (for the 68 points: the mean of points "
         "37–42 and of 43–48):"
     )
-    st.latex(r"\alpha = \operatorname{atan2}(e_{R,y} - e_{L,y},\; e_{R,x} - e_{L,x}),\qquad \theta = -\alpha")
+    st.latex(
+        r"\begin{gathered}\alpha = \operatorname{atan2}(e_{R,y} - e_{L,y},\; e_{R,x} - e_{L,x})\\"
+        r"\theta = -\alpha\end{gathered}"
+    )
     st.latex(
         r"s \approx \frac{\lVert e_R - e_L \rVert_{\text{template}}}{\lVert e_R - e_L \rVert_{\text{photo}}}"
     )

@@ -35,10 +35,11 @@ from cnn_core.images import sample_image
 PORTRAITS = {"astronaut": "the astronaut", "camera": "the cameraman", "grace_hopper": "Grace Hopper"}
 FEATURE_LABELS = {"abs": "absolute difference", "chi2": "chi-square"}
 L2_CHOICES = (0.0001, 0.001, 0.01, 0.1, 1.0, 10.0)
-FORMULAS = {
-    "abs": r"\hat y = \sigma\Big(\sum_{k=1}^{128} w_k\,\big|f(x_i)_k - f(x_j)_k\big| + b\Big)",
-    "chi2": r"\hat y = \sigma\Big(\sum_{k=1}^{128} w_k\,"
-    r"\frac{\big(f(x_i)_k - f(x_j)_k\big)^2}{|f(x_i)_k| + |f(x_j)_k| + \varepsilon} + b\Big)",
+#: the learned rule, and its feature φₖ per kind: shown on two lines, so the formula fits a phone
+RULE = r"\hat y = \sigma\Big(\sum_{k=1}^{128} w_k\,\varphi_k + b\Big)"
+FEATURES = {
+    "abs": r"\varphi_k = \big|f(x_i)_k - f(x_j)_k\big|",
+    "chi2": r"\varphi_k = \frac{\big(f(x_i)_k - f(x_j)_k\big)^2}{|f(x_i)_k| + |f(x_j)_k| + \varepsilon}",
 }
 
 
@@ -138,7 +139,7 @@ def _controls() -> tuple[Feature, float]:
 def binary_section(photos: Photos) -> None:
     """Fit w, b on augmented pairs of the portraits; held-out pairs and photos A/B by ŷ ≥ ½ and by d ≤ τ."""
     kind, l2 = _controls()
-    st.latex(FORMULAS[kind])
+    st.latex(rf"\begin{{gathered}}{RULE}\\{FEATURES[kind]}\end{{gathered}}")
     data = pair_data()
     pairs = make_pairs(data.people, data.views, train_views(DEFAULT_VIEWS))
     a, b = data.embeddings[pairs.first], data.embeddings[pairs.second]  # (P, 128) each

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw
 
 from app_support.shared.literal import literal_html
+from cnn_core import drawing
 from cnn_core.drawing import GREY, draw_boxes
 from cnn_core.faces.detect import Face
 from cnn_core.faces.triplet import Triplet
@@ -16,17 +18,21 @@ CHOSEN_HEX = "#5b3cc4"
 SAME, DIFFERENT = "#2e9d5b", "#d0453a"
 
 
-def draw_faces(image: np.ndarray, faces: list[Face], chosen: int | None) -> np.ndarray:
-    """The photo with every face's box ('#k score') and five landmarks; the chosen face in colour."""
+def draw_faces(image: np.ndarray, faces: list[Face], chosen: int | None, height: int = 300) -> np.ndarray:
+    """The photo scaled to ``height`` pixels (a thumbnail, sharp on a 2x screen) with every face's box
+    labelled '#k', its five landmarks, and the chosen face in colour; lines and labels are sized for the
+    thumbnail, not for the photo."""
+    scale = height / image.shape[0]
+    small = cv2.resize(image, (max(1, round(image.shape[1] * scale)), height), interpolation=cv2.INTER_AREA)
     colors = [CHOSEN if i == chosen else GREY for i in range(len(faces))]
-    width = max(2, round(max(image.shape[:2]) / 250))
-    labels = [f"#{i + 1} {face.score:.2f}" for i, face in enumerate(faces)]
-    picture = Image.fromarray(draw_boxes(image, [f.box for f in faces], colors, labels, width))
+    boxes = [[value * scale for value in face.box] for face in faces]
+    picture = Image.fromarray(draw_boxes(small, boxes, colors, width=3))
     draw = ImageDraw.Draw(picture)
-    radius = max(2, round(max(image.shape[:2]) / 200))
-    for face, color in zip(faces, colors, strict=True):
-        for x, y in face.landmarks:
-            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=(255, 210, 0), outline=color)
+    text_font = drawing.font(height // 11)
+    for number, (face, box, color) in enumerate(zip(faces, boxes, colors, strict=True), start=1):
+        for x, y in face.landmarks * scale:
+            draw.ellipse((x - 2, y - 2, x + 2, y + 2), fill=(255, 210, 0), outline=color)
+        drawing.label(draw, (box[0] + 3, max(0, box[1] - height // 11 - 6)), f"#{number}", color, text_font)
     return np.asarray(picture)
 
 
@@ -51,7 +57,7 @@ def distance_gauge(distance: float, threshold: float) -> go.Figure:
             },
         )
     )
-    return figure.update_layout(height=260, margin={"l": 30, "r": 30, "t": 60, "b": 10})
+    return figure.update_layout(height=210, margin={"l": 25, "r": 25, "t": 45, "b": 5})
 
 
 def difference_bars(difference: np.ndarray) -> go.Figure:

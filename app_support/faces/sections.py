@@ -1,8 +1,5 @@
-"""The faces page's tabs: one-shot recognition with this session's gallery, embedding space, triplet loss.
-
-The gallery lives only in ``st.session_state["faces_gallery"]`` (one cnn_core ``Gallery`` whose entries
-keep their crops); it leaves the session only as the JSON file the visitor exports.
-"""
+"""The faces page's descriptor tabs: the embedding space and the triplet loss, over this session's gallery
+(``gallery.session_gallery``) and photos A and B."""
 
 from __future__ import annotations
 
@@ -12,32 +9,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_support.faces.photos import PHOTOS, Photos
+from app_support.faces.gallery import session_gallery
+from app_support.faces.photos import Photos
 from app_support.faces.plots import embedding_space, triplet_line
-from app_support.shared.literal import literal
-from app_support.shared.ui import show_error
-from app_support.shared.upload import file_uploader
-from app_support.shared.url import bound_slider
-from cnn_core.errors import CNNLabError, FaceError
-from cnn_core.faces.align import CROP_SIZE
+from app_support.shared.url import IN_URL, bound_slider
 from cnn_core.faces.embed import EMBEDDING_SIZE
-from cnn_core.faces.gallery import (
-    MAX_FILE_BYTES,
-    Gallery,
-    gallery_from_json,
-    gallery_to_json,
-    identify,
-    project_2d,
-)
-from cnn_core.faces.pipeline import FaceSample
+from cnn_core.faces.gallery import project_2d
 from cnn_core.faces.triplet import DEFAULT_ALPHA, all_triplets, triplet
 from cnn_core.faces.verify import pairwise_distances
 
-GALLERY_KEY = "faces_gallery"
-#: the import uploader, and what its last file gave: a success message or the CNNLabError
-IMPORT_KEY, IMPORT_OUTCOME = "faces_import", "faces_import_outcome"
-#: the thumbnail of an imported entry, which has a descriptor but no picture
-NO_CROP = np.full((CROP_SIZE, CROP_SIZE, 3), 230, np.uint8)
 KIND_TEXT = {
     "easy": "**Easy**: d²(A,N) > d²(A,P) + α, the loss is 0 and training learns nothing from it.",
     "semi-hard": "**Semi-hard**: the negative is farther than the positive but inside the margin α; "
@@ -57,21 +37,6 @@ class Point:
     probe: bool
 
 
-def session_gallery() -> Gallery:
-    """This visitor's gallery (empty at first)."""
-    return st.session_state.get(GALLERY_KEY, Gallery())
-
-
-def _keep(gallery: Gallery) -> None:
-    st.session_state[GALLERY_KEY] = gallery
-
-
-def _face_of(faces: dict[str, FaceSample], photo: str) -> FaceSample:
-    if photo not in faces:
-        raise FaceError(f"{photo} has no usable face (see the message under it)")
-    return faces[photo]
-
-
 def _points(photos: Photos) -> list[Point]:
     """Every enrolled face, then photo A and B."""
     enrolled = [
@@ -79,102 +44,6 @@ def _points(photos: Photos) -> list[Point]:
         for i, entry in enumerate(session_gallery().entries, start=1)
     ]
     return enrolled + [Point(label, face.embedding, probe=True) for label, face in photos.faces.items()]
-
-
-def _import_file() -> None:
-    """The import uploader's callback: it runs before the page does, so the whole run (thumbnails, Export,
-    identification) already shows the imported people. A removed file clears its message."""
-    upload = st.session_state[IMPORT_KEY]
-    if upload is None:
-        st.session_state.pop(IMPORT_OUTCOME, None)
-        return
-    try:
-        imported = gallery_from_json(upload.getvalue())
-        _keep(session_gallery().extend(imported))
-    except CNNLabError as err:
-        st.session_state[IMPORT_OUTCOME] = err.with_traceback(None)
-        return
-    st.session_state[IMPORT_OUTCOME] = f"Imported {len(imported)} descriptor(s)."
-
-
-def _import_gallery() -> None:
-    """The uploader of a gallery file, and the outcome of its file."""
-    file_uploader(
-        "Import a gallery (JSON)",
-        ["json"],
-        IMPORT_KEY,
-        max_bytes=MAX_FILE_BYTES,
-        note="as exported here",
-        on_change=_import_file,
-    )
-    outcome = st.session_state.get(IMPORT_OUTCOME)
-    if isinstance(outcome, CNNLabError):
-        show_error(outcome)
-    elif outcome:
-        st.success(outcome)
-
-
-def _enrol(photos: Photos) -> None:
-    """Name, which photo, and the Enrol button; the crop is kept beside the descriptor for the thumbnail."""
-    name_col, source_col, button_col = st.columns([2, 2, 1], vertical_alignment="bottom")
-    name = name_col.text_input("Name", key="faces_enrol_name", placeholder="who is in the photo?")
-    source = source_col.radio("Face to enrol", PHOTOS, horizontal=True, key="faces_enrol_source")
-    if button_col.button("Enrol", key="faces_enrol", type="primary"):
-        try:
-            face = _face_of(photos.faces, source)
-            gallery = session_gallery().enrol(name, face.embedding, face.crop)
-        except CNNLabError as err:
-            show_error(err)
-            return
-        _keep(gallery)
-        st.toast(f"Enrolled {literal(gallery.names[-1])} from {source.lower()}.", icon="✅")
-
-
-def gallery_section(photos: Photos) -> None:
-    """Enrol faces by name (1 photo each), identify photo A or B (1:K), export/import as JSON."""
-    st.markdown(
-        "**One-shot learning**: each person is enrolled from a single photo; their descriptor is computed "
-        "once and stored. A new face is the nearest enrolled person when that distance is ≤ τ, else unknown."
-    )
-    _enrol(photos)
-    gallery = session_gallery()
-    if len(gallery):
-        st.image(
-            [entry.crop if entry.crop is not None else NO_CROP for entry in gallery.entries],
-            caption=[literal(f"{i}. {name}") for i, name in enumerate(gallery.names, start=1)],
-            width=90,
-        )
-        export, clear = st.columns(2)
-        export.download_button(
-            "Export gallery (JSON)", gallery_to_json(gallery), "face_gallery.json", key="faces_export"
-        )
-        if clear.button("Clear gallery", key="faces_clear"):
-            _keep(Gallery())
-            st.session_state.pop(IMPORT_OUTCOME, None)
-            st.rerun()
-    _import_gallery()
-    if not len(gallery):
-        st.info("Enrol at least one person, then identify photo A or B.")
-        return
-    probe = st.radio("Identify", PHOTOS, horizontal=True, key="faces_identify")
-    if probe not in photos.faces:
-        st.info(f"{probe} has no usable face to identify.")
-        return
-    tau = photos.threshold
-    result = identify(gallery, photos.faces[probe].embedding, tau)
-    nearest = int(np.argmin(result.distances))
-    if result.name:
-        st.success(
-            f"{probe} is **{literal(result.name)}** (d = {result.distances[nearest]:.3f} ≤ τ = {tau:.2f})"
-        )
-    else:
-        st.warning(
-            f"{probe} is **unknown**: the nearest, {literal(gallery.names[nearest])}, is at d = "
-            f"{result.distances[nearest]:.3f} > τ = {tau:.2f}"
-        )
-    st.dataframe(
-        pd.DataFrame({"name": gallery.names, "distance d": result.distances.round(3)}), hide_index=True
-    )
 
 
 def space_section(photos: Photos) -> None:
@@ -203,9 +72,9 @@ def space_section(photos: Photos) -> None:
 
 def triplet_section(photos: Photos) -> None:
     """Pick anchor, positive, negative among the faces; show d²(A,P), d²(A,N), the loss and its kind."""
-    st.latex(
-        r"\mathcal{L}(A,P,N) = \max\big(\underbrace{\lVert f(A)-f(P)\rVert_2^2}_{d^2(A,P)}"
-        r" - \underbrace{\lVert f(A)-f(N)\rVert_2^2}_{d^2(A,N)} + \alpha,\ 0\big)"
+    st.latex(  # two short lines, so the formula fits a phone
+        r"\begin{gathered}\mathcal{L} = \max\big(d^2(A,P) - d^2(A,N) + \alpha,\ 0\big)\\"
+        r"d^2(X,Y) = \lVert f(X)-f(Y)\rVert_2^2\end{gathered}"
     )
     gallery = session_gallery()
     points = _points(photos)
@@ -220,7 +89,12 @@ def triplet_section(photos: Photos) -> None:
     columns = st.columns(3)
     picks = [
         column.selectbox(
-            role, range(len(points)), index=default, format_func=labels.__getitem__, key=f"faces_{key}"
+            role,
+            range(len(points)),
+            index=default,
+            format_func=labels.__getitem__,
+            key=f"faces_{key}",
+            bind=IN_URL,
         )
         for column, (role, key), default in zip(columns, roles, defaults, strict=True)
     ]

@@ -80,6 +80,7 @@ NUMBERS: dict[str, Bound] = {
     r"one_(seed|shrink_(height|width|channels_in|filters))": ARITHMETIC,
     "one_filters": Bound(1, 8, "meaning: the example shows one filter at a time; eight make the point"),
     r"one_(row|col|k)": INDEX,
+    r"(anim|pool)_step": Bound(1, JS_SAFE, "an index: the slider's own range is the steps of this animation"),
     # Architectures
     r"arch_b_(height|width|channels_in|f|filters|bottleneck)": ARITHMETIC,
     r"arch_in_[HWC]|arch_l(10|[1-9])_(size|f|s|p)": BUILDER,
@@ -97,6 +98,12 @@ NUMBERS: dict[str, Bound] = {
     r"det_loc_(bx|by)": Bound(0.0, 1.0, "meaning: a midpoint inside the image, (0, 0) to (1, 1)"),
     r"det_loc_(bh|bw)": Bound(0.01, 1.0, "meaning: a box inside the image, at most its height or width"),
     r"det_loc_yhat_[0-7]": Bound(-1.0, 2.0, "meaning: targets lie in [0, 1]; a bit outside shows the loss"),
+    r"det_iou_[AB]_[xy]": Bound(0, 99, "meaning: a corner on the playground's 100x100 canvas"),
+    r"det_iou_[AB]_[wh]": Bound(1, 100, "meaning: a side on the playground's 100x100 canvas"),
+    "det_anchor_k": Bound(1, 9, "meaning: YOLOv3 uses 9 anchors (6 in its tiny version)"),
+    "det_tiny": Bound(0.001, 0.2, "meaning: a probability just above zero, to show the raw candidates"),
+    r"det_(row|col)_[01]": INDEX,
+    r"det_nms_round_\d+": Bound(1, JS_SAFE, "an index: the control's own range is the rounds of this photo"),
     "det_enc_grid": Bound(3, 19, "meaning: the course's 3x3 grid up to the 19x19 it recommends"),
     r"det_enc_(tall|wide)_(w|h)": Bound(0.01, 1.0, "meaning: an anchor as a fraction of the image"),
     # Faces
@@ -105,7 +112,7 @@ NUMBERS: dict[str, Bound] = {
     # Style transfer
     "st_ratio": Bound(-9.0, -2.0, "meaning: log₁₀(α/β) outside this range gives a copy of one picture"),
     "st_steps": Bound(5, 1000, "time: every step is a forward and backward pass of the network"),
-    r"st_(t|strength)": Bound(0.0, 1.0, "meaning: a blend weight"),
+    r"st_(t|strength|w\d+)": Bound(0.0, 1.0, "meaning: a blend weight"),
     # Training
     "tr_epochs": Bound(1, 50, "time: a fine-tuning epoch at 224x224 takes seconds to minutes on a CPU"),
     "tr_k": Bound(1, 16, "meaning: EfficientNet-Lite0 has 16 MBConv blocks"),

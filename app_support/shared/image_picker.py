@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
+from app_support.shared.share_link import NOT_IN_LINK
 from app_support.shared.ui import show_error
 from app_support.shared.upload import file_uploader
 from app_support.shared.url import IN_URL
@@ -14,8 +15,10 @@ from app_support.shared.visitor_cache import fingerprint, session_memo
 from cnn_core.errors import CNNLabError
 from cnn_core.images import MAX_PIXELS, SAMPLE_NAMES, WORKING_SIDE, decode_image, sample_image
 
-#: decoded uploads and photos a visitor's session keeps
+#: decoded uploads and photos a visitor's session keeps, at the working size and at full size (up to
+#: cnn_core.images.MAX_PIXELS, 150 MB each: a page that works in the photo's own pixels keeps only two)
 UPLOADS_KEPT = 8
+FULL_SIZE_UPLOADS_KEPT = 2
 UPLOAD_TYPES = ("png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp")
 
 
@@ -37,10 +40,10 @@ def decoded_upload(data: bytes, max_side: int | None) -> np.ndarray:
     """Decode an upload once per visitor: kept in this session's state, never in a server-wide cache,
     so one visitor's photos are never held on behalf of another."""
     return session_memo(
-        "image_picker",
-        (fingerprint(data), max_side),
+        f"image_picker_{max_side or 'full'}",
+        fingerprint(data),
         lambda: decode_image(data, max_side=max_side),
-        UPLOADS_KEPT,
+        UPLOADS_KEPT if max_side else FULL_SIZE_UPLOADS_KEPT,
     )
 
 
@@ -77,6 +80,7 @@ def image_picker(
         )
     else:
         file = st.camera_input("Take a photo", key=f"{key}_camera")
+        st.caption(NOT_IN_LINK)
     if file is None:
         return None
     try:

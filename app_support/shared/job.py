@@ -104,6 +104,20 @@ def stop_session_job(key: str, wait_s: float) -> None:
         job.join(timeout=wait_s)
 
 
+def stop_button(where: Any, key: str, job_key: str, wait_s: float, **options: Any) -> None:
+    """The "■ Stop" button of the session's job under ``job_key`` (``stop_session_job``), in ``where``;
+    greyed out while no job of this session runs."""
+    job: BackgroundJob | None = st.session_state.get(job_key)
+    where.button(
+        "■ Stop",
+        key=key,
+        disabled=job is None or not job.running,
+        on_click=stop_session_job,
+        args=(job_key, wait_s),
+        **options,
+    )
+
+
 def show_live(job: BackgroundJob, show: Callable[[], None], refresh_s: float) -> None:
     """Run ``show()`` now and, while the job runs, again every ``refresh_s`` seconds in a fragment (the
     rest of the page stays still); when the job ends, rerun the whole page once (buttons, no more polling)."""

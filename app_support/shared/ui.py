@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
+from app_support.shared.layout import explanation
 from app_support.shared.literal import literal
 from app_support.shared.url import IN_URL, bound_number, check_link, report_unused_link
 from cnn_core.errors import CNNLabError
@@ -15,13 +16,15 @@ Sections = Sequence[tuple[str, Callable[[], None]]]
 
 
 def page_header(title: str, idea: str, latex: str | None = None) -> None:
-    """Title, the page's idea in two sentences, and its key formula; first, the link's values are checked
-    (``check_link``): every page opens with this call, before any widget reads the address bar."""
+    """Title, the page's key formula, and its idea in two sentences folded under them (so the result starts
+    high on a projector); first, the link's values are checked (``check_link``): every page opens with this
+    call, before any widget reads the address bar."""
     check_link()
     st.title(title)
-    st.markdown(idea)
     if latex:
         st.latex(latex)
+    with explanation("The idea"):
+        st.markdown(idea)
 
 
 def run_tabs(sections: Sections, key: str) -> None:

@@ -18,12 +18,23 @@ if TYPE_CHECKING:  # Keras loads only when a network is first built
     import keras
 
 
-@st.cache_resource(show_spinner="Loading EfficientNet-Lite0 (ImageNet weights)…")
+@st.cache_resource(show_spinner=False)  # the Run button shows a bar meanwhile
 def backbone() -> keras.Model:
     """EfficientNet-Lite0 for any input size: the feature network of the Gatys optimisation."""
     from cnn_core.zoo.efficientnet_lite import build_efficientnet_lite0
 
     return build_efficientnet_lite0((None, None, 3))
+
+
+@picture_cache(max_entries=8)
+def style_targets(
+    style: np.ndarray, size: int, layers: tuple[str, ...], smoothing: float | None
+) -> dict[str, np.ndarray]:
+    """The Gram matrices (1, C, C) of the style picture at ``size`` px per layer: kept between runs, so a
+    second run with the same style picture, size, layers and smoothing starts without recomputing them."""
+    from cnn_core.style.optimize import style_targets as compute
+
+    return compute(backbone(), style, size, list(layers), smoothing)
 
 
 @st.cache_resource(show_spinner=f"Loading the {NUM_STYLES}-style network…")

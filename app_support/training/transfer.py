@@ -13,7 +13,8 @@ import numpy as np
 import streamlit as st
 
 from app_support.shared.image_picker import image_picker
-from app_support.shared.job import show_live, stop_session_job
+from app_support.shared.job import show_live, stop_button
+from app_support.shared.layout import controls_and_result
 from app_support.shared.literal import literal
 from app_support.shared.url import IN_URL, bound_number, bound_slider
 from app_support.training import cache
@@ -104,13 +105,17 @@ def _start(data: ImageSet, regime: Regime, settings: TrainSettings) -> None:
 
 
 def transfer_panel() -> None:
-    """Data and controls on the left, the run on the right."""
-    controls, results = st.columns([2, 3])
+    """Data, regime and settings on the left; Train and Stop over the live run on the right, so the
+    curves grow beside the controls that started them."""
+    controls, results = controls_and_result()
     with controls:
         data = data_section()
         regime = _regime()
         settings = _settings()
-        job: TrainingJob | None = st.session_state.get(JOB)
+        if data is not None:
+            _counts(regime, data, settings)
+    job: TrainingJob | None = st.session_state.get(JOB)
+    with results:
         run, stop = st.columns(2)
         run.button(
             "▶ Train",
@@ -120,18 +125,13 @@ def transfer_panel() -> None:
             on_click=_start,
             args=(data, regime, settings),
         )
-        stop.button(
-            "■ Stop",
-            key="tr_stop",
-            disabled=job is None or not job.running,
-            on_click=stop_session_job,
-            args=(JOB, 120),
-        )
-        if data is not None:
-            _counts(regime, data, settings)
-    with results:
+        stop_button(stop, "tr_stop", JOB, 120)
         if job is None:
-            st.info("Pick classes, a regime and settings, then press Train to watch the curves.")
+            if data is not None:
+                st.info(
+                    f"Press Train to fine-tune with regime {regime} on {len(data.class_names)} classes "
+                    f"({', '.join(data.class_names)}) for {settings.epochs} epochs and watch the curves here."
+                )
             return
         show_live(job, partial(_progress, job), REFRESH_S)
 

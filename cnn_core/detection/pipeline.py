@@ -8,7 +8,7 @@ both. Each stage's time is recorded in milliseconds.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,10 +182,30 @@ def payload(detections: list[Detection], ms: dict[str, float]) -> dict:
     }
 
 
-def no_objects_message(score: float) -> str:
-    """What to say when nothing survives the score threshold.
+#: the advice when nothing at all is above the score threshold
+LOWER = "try a lower score threshold"
+
+
+def _either(names: Sequence[str]) -> str:
+    """'person', 'person or dog', 'person, dog or cat'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def no_objects_message(score: float, wanted: Sequence[str] = (), others: int = 0) -> str:
+    """What to say when nothing survives the score threshold and the class filter ``wanted`` (empty: every
+    class); ``others``: how many boxes of the filtered-out classes survived the threshold and NMS.
 
     >>> no_objects_message(0.5)
     'no objects above the threshold: no box scored more than 0.50; try a lower score threshold'
+    >>> print(no_objects_message(0.4, ["person"], 3))
+    no person scored above 0.40; 3 boxes of other classes did — widen the class filter or lower the threshold
+    >>> no_objects_message(0.4, ["person", "dog"], 0)
+    'no person or dog scored above 0.40, and no box of another class did either; try a lower score threshold'
     """
-    return f"no objects above the threshold: no box scored more than {score:.2f}; try a lower score threshold"
+    if not wanted:
+        return f"no objects above the threshold: no box scored more than {score:.2f}; " + LOWER
+    head = f"no {_either(list(wanted))} scored above {score:.2f}"
+    if others == 0:
+        return f"{head}, and no box of another class did either; " + LOWER
+    boxes = "1 box of another class" if others == 1 else f"{others} boxes of other classes"
+    return f"{head}; {boxes} did — widen the class filter or lower the threshold"

@@ -1,5 +1,5 @@
 """Faces: MTCNN detection, alignment, dlib descriptors, verification (1:1), recognition (1:K), triplet loss.
 
 ``detect`` and ``embed`` run Keras networks (TensorFlow is imported by these modules); ``align``,
-``verify``, ``triplet`` and ``gallery`` are numpy (and OpenCV) only.
+``salient`` (the default face pick), ``verify``, ``triplet`` and ``gallery`` are numpy (and OpenCV) only.
 """

@@ -21,6 +21,7 @@ import numpy as np
 from cnn_core.detection.boxes import nms
 from cnn_core.errors import FaceError, ParameterError
 from cnn_core.faces.mtcnn_nets import MTCNNNets, load_mtcnn_nets, onet, pnet, rnet
+from cnn_core.faces.salient import candidate_faces
 from cnn_core.images import check_rgb
 
 #: landmark names in O-Net's order (left/right as seen in the image)
@@ -65,6 +66,12 @@ class Detection:
 
     faces: list[Face]
     best_score: float
+
+    @property
+    def candidates(self) -> list[int]:
+        """Indices of the faces the photo is about (``salient.candidate_faces``): one for a portrait with
+        clutter, several for a group."""
+        return candidate_faces([face.box for face in self.faces], [face.score for face in self.faces])
 
 
 def calibrate(boxes: np.ndarray, offsets: np.ndarray) -> np.ndarray:

@@ -50,30 +50,33 @@ class StyleProblem:
 
     ``backbone`` maps RGB 0..255 (N, H, W, 3) to ImageNet outputs and must contain the named layers;
     ``content`` and ``style`` are (H, W, 3) uint8 and are scaled to ``settings.size`` on the longer side.
+    ``style_grams`` are the style targets when already at hand (``style_targets`` of the same style,
+    backbone and settings): a second run with an unchanged style then skips that forward pass.
     """
 
     def __init__(
-        self, backbone: keras.Model, content: np.ndarray, style: np.ndarray, settings: GatysSettings
+        self,
+        backbone: keras.Model,
+        content: np.ndarray,
+        style: np.ndarray,
+        settings: GatysSettings,
+        style_grams: dict[str, np.ndarray] | None = None,
     ) -> None:
-        from cnn_core.zoo.efficientnet_lite import feature_extractor
-
         self.settings = settings
         self.layers = list(dict.fromkeys([settings.content_layer, *settings.style_layers]))
-        self.extractor = feature_extractor(self.layers, backbone)
+        self.extractor = _extractor(backbone, self.layers)
         self.content = fit_longer_side(check_style_image(content, "content"), settings.size)
-        style_small = fit_longer_side(check_style_image(style, "style image"), settings.size)
         self.content_target = self.features(to_unit(self.content)[None])[settings.content_layer]
-        style_features = self.features(to_unit(style_small)[None])
-        self.style_grams = {name: mean_gram(style_features[name]) for name in settings.style_layers}
+        if style_grams is None:
+            layers = list(settings.style_layers)
+            style_grams = style_targets(backbone, style, settings.size, layers, settings.smoothing)
+        self.style_grams = {name: tf.constant(gram) for name, gram in style_grams.items()}
         self.value_and_grad = tf.function(self._value_and_grad)
         self.evaluate = tf.function(self.costs)  # the costs alone, compiled (reports call it)
 
     def features(self, images: tf.Tensor) -> dict[str, tf.Tensor]:
         """Activations (1, h, w, C) per layer of images (1, H, W, 3) in [0, 1], smoothed if asked."""
-        out = self.extractor(tf.convert_to_tensor(images) * 255.0, training=False)
-        if self.settings.smoothing is None:
-            return out
-        return {name: softmax_smoothing(value, self.settings.smoothing) for name, value in out.items()}
+        return _features(self.extractor, images, self.settings.smoothing)
 
     def costs(self, image: tf.Tensor) -> dict[str, tf.Tensor]:
         """The three costs and the weighted total J of a generated image (1, H, W, 3) in [0, 1]."""
@@ -95,6 +98,32 @@ class StyleProblem:
         """Per-position Gram matrices (C, C) at ``layer`` of the style image and of ``image`` (uint8)."""
         generated = self.features(to_unit(image)[None])[layer]
         return self.style_grams[layer].numpy()[0], mean_gram(generated).numpy()[0]
+
+
+def _extractor(backbone: keras.Model, layers: list[str]) -> keras.Model:
+    """The backbone cut at ``layers``: RGB 0..255 (N, H, W, 3) → {layer: activations (N, h, w, C)}."""
+    from cnn_core.zoo.efficientnet_lite import feature_extractor
+
+    return feature_extractor(layers, backbone)
+
+
+def _features(extractor: keras.Model, images: tf.Tensor, smoothing: float | None) -> dict[str, tf.Tensor]:
+    """Activations per layer of images (1, H, W, 3) in [0, 1], softmax-smoothed at temperature T if given."""
+    out = extractor(tf.convert_to_tensor(images) * 255.0, training=False)
+    if smoothing is None:
+        return out
+    return {name: softmax_smoothing(value, smoothing) for name, value in out.items()}
+
+
+def style_targets(
+    backbone: keras.Model, style: np.ndarray, size: int, layers: list[str], smoothing: float | None
+) -> dict[str, np.ndarray]:
+    """The style targets Ĝ⁽ˡ⁾(S) = FᵀF / (n_H·n_W), each (1, C, C), at each of ``layers``, of the style
+    picture (H, W, 3) uint8 scaled to ``size`` on its longer side, activations smoothed at temperature
+    ``smoothing`` (None: off). Nothing else of a run's settings changes them, so they can be kept."""
+    small = fit_longer_side(check_style_image(style, "style image"), size)
+    features = _features(_extractor(backbone, layers), to_unit(small)[None], smoothing)
+    return {name: mean_gram(features[name]).numpy() for name in layers}
 
 
 def initial_image(content: np.ndarray, init: str, seed: int = 0) -> np.ndarray:

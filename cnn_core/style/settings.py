@@ -12,9 +12,10 @@ matter to the optimisers, and they shift with the temperature (smoothed activati
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from cnn_core.errors import ParameterError
+from cnn_core.images import scaled_size
 from cnn_core.style.image_ops import check_size
 
 OPTIMIZERS = ("adam", "lbfgs")
@@ -94,3 +95,44 @@ class GatysSettings:
     def as_dict(self) -> dict:
         """A JSON-ready copy of the settings (what the page offers for download)."""
         return asdict(self)
+
+
+#: A run that shows life within seconds on a 2-core CPU, for a demo in class: a small image, few steps, and
+#: a larger style weight β (log₁₀(α/β) = −6.5 instead of −5.5) and learning rate, so that every report
+#: visibly moves the picture (benchmarks/bench_style_quick.py measures it).
+QUICK_DEMO = replace(GatysSettings(), size=128, steps=100, beta=10**6.5, learning_rate=0.05, report_every=5)
+
+#: Seconds per optimisation step on two CPU cores at two image sizes (pixels of G → seconds), from
+#: benchmarks/bench_style.py (cat photo, default layers); a step costs a forward and a backward pass.
+STEP_SECONDS: dict[str, tuple[tuple[int, float], tuple[int, float]]] = {
+    "adam": ((128 * 85, 0.035), (256 * 170, 0.08)),
+    "lbfgs": ((128 * 85, 0.045), (256 * 170, 0.10)),
+}
+#: Seconds before the first step on two CPU cores: building the step's graph (tracing J and ∂J/∂G).
+PREPARE_SECONDS = 6.0
+
+
+def step_seconds(pixels: int, optimizer: str = "adam") -> float:
+    """Seconds one step takes on an image of ``pixels`` pixels: the straight line t = t₁ + (t₂ − t₁) ·
+    (p − p₁) / (p₂ − p₁) through the two measured points ``STEP_SECONDS[optimizer]``, at least t₁ / 2.
+
+    >>> round(step_seconds(128 * 85), 3), round(step_seconds(256 * 170), 3)
+    (0.035, 0.08)
+    """
+    (p1, t1), (p2, t2) = STEP_SECONDS[optimizer]
+    return max(t1 / 2, t1 + (t2 - t1) * (pixels - p1) / (p2 - p1))
+
+
+def estimate_seconds(
+    settings: GatysSettings, width: int, height: int, per_step: float | None = None
+) -> float:
+    """Estimated wall time of a run on a ``width`` x ``height`` content photo: PREPARE_SECONDS + steps ·
+    (seconds per step at the working size); ``per_step`` overrides the measured table (e.g. a pace just
+    measured on this machine).
+
+    >>> estimate_seconds(GatysSettings(size=256, steps=100), 512, 340, per_step=0.1)
+    16.0
+    """
+    w, h = scaled_size(width, height, settings.size)
+    pace = step_seconds(w * h, settings.optimizer) if per_step is None else per_step
+    return PREPARE_SECONDS + settings.steps * pace

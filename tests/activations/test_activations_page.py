@@ -110,7 +110,7 @@ def test_ten_crops_follow_the_side_in_the_link():
     assert "resized (bilinear) to 224×337, shorter side 224" in _captions(at)  # 451 · 224 / 300 = 336.75
     assert "centre (0, 56)" in _captions(at)
     at = _page(act_tab="10-crop", act_model="lenet5-mnist")
-    assert not at.exception and "choose it as the Network above" in at.info[0].value
+    assert not at.exception and "choose it as the Network" in at.info[0].value
 
 
 def test_ensemble_of_two_lenets():
@@ -120,7 +120,7 @@ def test_ensemble_of_two_lenets():
     assert not at.exception
     assert _table_column(at, 1, "correct") == ["974/1000", "980/1000", "980/1000"]
     assert "no VGG or ResNet weights" in " ".join(m.value for m in at.markdown)
-    assert "Choose LeNet-5 (handwritten digits) as the Network above" in at.info[0].value
+    assert "Choose LeNet-5 (handwritten digits) as the Network" in at.info[0].value
     at = _page(
         act_tab="Ensemble", act_model="lenet5-mnist", act_digit_source="MNIST test digit", act_digit="3"
     )
@@ -130,3 +130,18 @@ def test_ensemble_of_two_lenets():
     table = at.dataframe[-1].value
     assert table["network"].tolist() == ["LeNet-5, seed 0", "LeNet-5, seed 1", "average"]
     assert table["reads"].tolist() == [label] * 3
+
+
+def test_captions_follow_what_is_shown():
+    """The enlarged map names its colour scale; LeNet's 1-channel filters are not called RGB; the 10-crop
+    note names where the whole-photo prediction is (no longer above the tabs)."""
+    at = _page(act_shared="false", act_channel="7")
+    assert any(m.value.startswith("**Channel 7** (its own scale)") for m in at.markdown)
+    at = _page(act_tab="Layer-1 filters", act_model="lenet5-mnist", act_digit_source="MNIST test digit")
+    assert not at.exception
+    filters = next(m.value for m in at.markdown if "first-layer filters" in m.value)
+    assert "6 first-layer filters" in filters and "5×5×1" in filters and "1 input channel)" in filters
+    assert "RGB" not in filters
+    at = _page(act_tab="10-crop")
+    cost = next(m.value for m in at.markdown if m.value.startswith("Top-1 "))
+    assert "The prediction under the picker squeezes" in cost and "above the tabs" not in cost

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import keras
 import pytest
 from keras import layers
@@ -151,8 +153,19 @@ def test_bad_uploads_show_a_clear_message(keras_files, content, message):
 def test_compare_two_models():
     at = _open("Compare", arch_cmp_a="lenet5", arch_cmp_b="lenet5-1998")
     table = at.table[0].value
-    assert list(table.columns) == ["lenet5", "lenet5_1998"]
+    assert list(table.columns) == ["LeNet-5 (course version)", "LeNet-5 (1998 original)"]  # not ids
     assert table.loc["parameters"].tolist() == ["62,006", "60,840"]
+
+
+@pytest.mark.parametrize(("name", "longest"), [("vgg16", "block1_conv1"), ("resnet50", "res2a_branch2a")])
+def test_layer_names_are_never_cut(name, longest):
+    """Issue 13: the table showed "block1_co". The name column is pinned and, at the 14-px font's ~7 px a
+    character plus ~16 px of cell padding, wide enough for the model's longest layer name."""
+    at = _open(arch_model=name)
+    names = at.dataframe[0].value["name"].tolist()
+    assert longest in names and max(map(len, names)) == len(longest)
+    config = json.loads(at.dataframe[0].proto.columns)["name"]
+    assert config["pinned"] and config["width"] >= 7 * len(longest) + 16
 
 
 def _view(at: AppTest) -> dict:
@@ -198,8 +211,8 @@ def test_an_old_link_opens_the_same_view(old_link, new_link, expected):
     if "block" in old_link:
         assert '"inception_3a_5x5_relu" -> "inception_3a_concat" [label="28x28x32"]' in old["drawings"][0]
     if "a" in old_link:
-        assert old["tables"][0]["lenet5"]["parameters"] == "62,006"
-        assert old["tables"][0]["lenet5_1998"]["parameters"] == "60,840"
+        assert old["tables"][0]["LeNet-5 (course version)"]["parameters"] == "62,006"
+        assert old["tables"][0]["LeNet-5 (1998 original)"]["parameters"] == "60,840"
 
 
 def _infos(at: AppTest) -> str:

@@ -46,6 +46,17 @@ def test_json_output_in_a_fresh_process(motorcycle_file):
     assert 0 <= x1 < x2 <= 741 and 0 <= y1 < y2 <= 500  # pixels of the original 741x500 file
 
 
+def test_json_boxes_are_in_the_pixels_of_a_photo_larger_than_the_pages_working_copy(tmp_path, capsys):
+    """Issue 13: the command reads the file at full size, so a 1482x1000 photo (the motorbike doubled) gets
+    boxes past the page's 1024x576 working size: the motorbike spans about 2 × (59 … 697, 56 … 455)."""
+    path = tmp_path / "big.png"
+    path.write_bytes(_png(sample_image("stereo_motorcycle").repeat(2, axis=0).repeat(2, axis=1)))
+    status, out, _ = _run(capsys, "detect", str(path), "--score", "0.3", "--json")
+    assert status == 0
+    _, _, x2, y2 = json.loads(out)["detections"][0]["box"]
+    assert 1024 < x2 <= 1482 and 576 < y2 <= 1000
+
+
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
     try:
         status = main(list(argv))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -272,3 +273,65 @@ def test_encoding_grid_size_from_the_link_and_yolov3_tiny_outputs():
     assert outputs["raw tensor (batch, S, S, A·(5 + C))"].tolist() == ["(1, 13, 13, 255)", "(1, 26, 26, 255)"]
     origins = next(d.value for d in at.dataframe if "scale" in d.value.columns)
     assert origins["detection"].tolist() == ["motorbike 0.65"]
+
+
+def test_an_empty_result_names_the_class_filter():
+    """Issue 13: at score 0.4 with only "person" wanted, the motorbike (0.65) is the one box that survives
+    the threshold and NMS, so the message says that one box of another class did."""
+    at = _page(det_score="0.4", det_classes="person")
+    assert not at.exception
+    assert _detections(at) == []
+    assert [i.value for i in at.info] == [
+        "no person scored above 0.40; 1 box of another class did — "
+        "widen the class filter or lower the threshold"
+    ]
+    at.multiselect(key="det_classes").set_value(["person", "dog"]).run()
+    assert "no person or dog scored above 0.40; 1 box of another class did" in at.info[0].value
+
+
+def _upload(at: AppTest, name: str, pixels: np.ndarray) -> list[list[float]]:
+    at.file_uploader(key="det_upload").set_value((name, encode_png(pixels), "image/png")).run()
+    assert not at.exception
+    boxes = at.dataframe[0].value["box x1, y1, x2, y2"].tolist()
+    return [[float(v) for v in box.split(", ")] for box in boxes]
+
+
+def test_an_upload_larger_than_the_working_copy_is_reported_in_its_own_pixels():
+    """Issue 13 (zidane.jpg): a 1280x720 photo is computed on its 1024x576 copy, whose boxes are scaled by
+    1280 / 1024 = 720 / 576 = 1.25. Uploading that copy itself gives the network the same input, so the
+    photo's boxes are 1.25 times the copy's (each table value is rounded to a whole pixel: ±0.5 · 2.25)."""
+    from PIL import Image
+
+    photo = np.asarray(Image.fromarray(sample_image("stereo_motorcycle")).resize((1280, 720)))
+    copy = np.asarray(Image.fromarray(photo).resize((1024, 576), Image.Resampling.LANCZOS, reducing_gap=2.0))
+    at = _page()
+    at.radio(key="det_source").set_value("Upload").run()
+    small = _upload(at, "copy.png", copy)
+    big = _upload(at, "photo.png", photo)
+    assert len(big) == len(small) >= 1
+    assert np.abs(np.array(big) - 1.25 * np.array(small)).max() <= 1.125
+    assert max(box[2] for box in big) > 1024  # the motorbike reaches past the copy's width
+    caption = next(c.value for c in at.caption if c.value.startswith("Boxes"))
+    assert "photo's own 1280x720 pixels" in caption and "1024x576 copy" in caption
+
+
+def test_a_link_restores_the_cell_the_teacher_picked():
+    at = _page(det_step="1 · Grid", det_head="26x26 grid", det_row_1="3", det_col_1="7")
+    assert not at.exception
+    assert at.radio(key="det_head").value == 1
+    assert (at.number_input(key="det_row_1").value, at.number_input(key="det_col_1").value) == (3, 7)
+
+
+def test_a_link_restores_the_iou_boxes_the_anchor_count_the_tiny_threshold_and_the_nms_round():
+    at = _page(
+        det_tab="IoU playground", det_iou_B_x="10", det_iou_B_y="15", det_iou_B_w="50", det_iou_B_h="40"
+    )
+    assert at.metric[0].value == "1.000"  # box B moved onto box A by the link alone
+    at = _page(det_tab="Anchor boxes", det_anchor_k="3")
+    assert at.dataframe[-1].value["anchors"].tolist()[0] == "k-means, k = 3"
+    at = _page(det_step="4 · Candidates", det_tiny="0.15")
+    assert at.slider(key="det_tiny").value == pytest.approx(0.15)
+    # at score 0.05 the motorbike sample's selection has three NMS rounds, so the round's key ends in 3
+    at = _page(det_step="6 · Non-max suppression", det_score="0.05", det_nms_round_3="2")
+    assert at.slider(key="det_nms_round_3").value == 2
+    assert any(m.value.startswith("Round 2 of 3") for m in at.markdown)

@@ -6,14 +6,27 @@ import io
 import os
 
 import numpy as np
+import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 from skimage import data
 
 from cnn_core.images import SAMPLE_NAMES
-from tests.e2e.conftest import assert_no_exception, settle, upload_bytes, wait_until_idle
+from tests.e2e.conftest import assert_no_exception, set_number, settle, upload_bytes, wait_until_idle
+from tests.e2e.viewport import PHONE, PROJECTOR, assert_fits, assert_on_first_screen, screen, shared_link
 
 SHOTS = os.environ.get("CNN_LAB_SHOTS")  # a folder to keep screenshots in, for a human look
+#: the page's first run on a fresh server builds EfficientNet-Lite0 and its feature model: minutes on a
+#: busy 2-core machine
+FIRST_RUN_MS = 600_000
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built_networks(browser, app_url):
+    """Open the page once before the tests, with time for the server to build its networks."""
+    with screen(browser, app_url, "", PROJECTOR) as page:
+        page.goto(f"{app_url}/activations")
+        wait_until_idle(page, FIRST_RUN_MS)
 
 
 def _png(array) -> bytes:
@@ -40,7 +53,7 @@ def _click_in_chart(page: Page, key: str, layer: str, fx: float, fy: float) -> N
     area.scroll_into_view_if_needed()
     box = area.bounding_box()
     page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
-    wait_until_idle(page)
+    settle(page)
 
 
 def test_upload_pick_a_layer_click_a_unit_and_see_its_receptive_field(app_page):
@@ -51,12 +64,12 @@ def test_upload_pick_a_layer_click_a_unit_and_see_its_receptive_field(app_page):
     upload_bytes(page, "tiny.png", _png(np.zeros((1, 1, 3), np.uint8)))
     expect(
         page.get_by_text("the image is 1x1 pixels; the ImageNet classifier needs at least 16x16")
-    ).to_be_visible()
+    ).to_be_visible(timeout=60_000)
     upload_bytes(page, "notes.png", b"not an image at all")
-    expect(page.get_by_text("the file is not an image that can be read").first).to_be_visible()
+    expect(page.get_by_text("the file is not an image that can be read").first).to_be_visible(timeout=60_000)
     assert_no_exception(page)
     upload_bytes(page, "coffee.png", _png(data.coffee()[:, ::-1]))
-    expect(page.get_by_text("Prediction: espresso").first).to_be_visible()
+    expect(page.get_by_text("Prediction: espresso").first).to_be_visible(timeout=60_000)
 
     _choose(page, "Layer", "block3a_expand_activation")
     expect(page.get_by_text("block3a_expand_activation: 56×56×144").first).to_be_visible()
@@ -103,7 +116,7 @@ def test_draw_a_digit_for_lenet(app_page):
         page.mouse.move(x, box["y"] + 40 + step * 10)
     page.mouse.up()
     wait_until_idle(page)
-    expect(page.get_by_text("Prediction: 1").first).to_be_visible()
+    expect(page.get_by_text("Prediction: 1").first).to_be_visible(timeout=60_000)  # the canvas reruns late
     expect(page.get_by_text("conv1: 28×28×6").first).to_be_visible()
     _shot(page, "activations_lenet_drawn.png")
     assert_no_exception(page)
@@ -130,3 +143,70 @@ def test_ten_crops_and_the_ensemble(app_page):
     expect(page.get_by_text("The average gets 980/1000 right").first).to_be_visible(timeout=120_000)
     assert "act_tab=Ensemble" in page.url
     assert_no_exception(page)
+
+
+def _caption_texts(page: Page) -> list[str]:
+    return page.locator("[data-testid='stImageCaption']").all_inner_texts()
+
+
+def test_projector_an_upload_shows_its_results_beside_the_picker(browser, app_url):
+    """At 1280x720, after an upload the feature maps, and on their tabs the Grad-CAM map and the 10-crop
+    tables, start inside the first screen (they used to start below the picker and the full-size photo)."""
+    with screen(browser, app_url, "activations", PROJECTOR) as page:
+        page.get_by_text("Upload", exact=True).first.click()
+        wait_until_idle(page)
+        upload_bytes(page, "coffee.png", _png(data.coffee()))
+        expect(page.get_by_text("Prediction: espresso").first).to_be_visible(timeout=60_000)
+        assert_on_first_screen(page, page.locator(".st-key-act_grid"))
+        page.get_by_role("tab", name="Grad-CAM").click()
+        settle(page)
+        assert_on_first_screen(page, page.locator("[data-testid='stImage']").filter(has_text="Grad-CAM of"))
+        page.get_by_role("tab", name="10-crop").click()
+        settle(page)
+        assert_on_first_screen(page, page.get_by_text("Average of the 10 crops"))
+        _shot(page, "activations_ten_crop_1280.png")
+
+
+def test_phone_every_tab_fits(browser, app_url):
+    for tab in (
+        "Feature maps",
+        "Top patches",
+        "Grad-CAM",
+        "Layer-1 filters",
+        "Receptive-field table",
+        "10-crop",
+    ):
+        with screen(browser, app_url, f"activations?act_tab={tab.replace(' ', '+')}", PHONE) as page:
+            wait_until_idle(page)
+            assert_fits(page)
+
+
+def test_a_link_made_on_top_patches_and_grad_cam_restores_the_view(browser, app_url):
+    """Choose coffee, a layer and a channel on Top patches, then a class on Grad-CAM; each link opened in a
+    fresh browser shows the same patches, the same class and the same sample."""
+    with screen(browser, app_url, "activations?act_tab=Top+patches", PROJECTOR) as page:
+        _choose(page, "Sample image", "coffee")
+        _choose(page, "Layer", "block3a_expand_activation")
+        set_number(page, "Channel", 5)
+        settle(page)
+        heading = page.get_by_text("block3a_expand_activation, channel 5:").first
+        expect(heading).to_be_visible(timeout=60_000)
+        patches, said = _caption_texts(page), heading.inner_text()
+        link = shared_link(page)
+        page.get_by_role("tab", name="Grad-CAM").click()
+        settle(page)
+        page.get_by_label("Class", exact=True).first.click()
+        page.get_by_role("option").nth(1).click()  # the second most likely class
+        wait_until_idle(page)
+        cam = [c for c in _caption_texts(page) if c.startswith("Grad-CAM of")]
+        cam_link = shared_link(page)
+    assert all(p in link for p in ("act_tab=Top", "act_sample=coffee", "act_layer=", "act_channel=5"))
+    with screen(browser, app_url, link, PROJECTOR) as page:
+        expect(page.get_by_text("block3a_expand_activation, channel 5:").first).to_have_text(said)
+        expect(page.locator("[data-testid='stImageCaption']")).to_have_text(patches, timeout=60_000)
+        expect(page.get_by_role("combobox", name="Sample image")).to_have_value("coffee")
+    assert "act_cam_class=" in cam_link
+    with screen(browser, app_url, cam_link, PROJECTOR) as page:
+        shown = page.locator("[data-testid='stImageCaption']").filter(has_text="Grad-CAM of")
+        expect(shown).to_have_text(cam, timeout=60_000)
+        assert_no_exception(page)

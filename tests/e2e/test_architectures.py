@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import keras
+import pytest
 from keras import layers
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import assert_no_exception, set_number, upload_bytes, wait_until_idle
 
@@ -108,4 +109,38 @@ def test_builder_presets_load_the_notes_examples(app_page):
     _pick(page, "start from the notes' example", "Simple ConvNet (39x39x3)")
     expect(page.get_by_text("39x39x3 → 37x37x10 → 17x17x20 → 7x7x40 → 1")).to_be_visible()
     expect(_metric(page, "parameters")).to_have_text("27,301")
+    assert_no_exception(page)
+
+
+def _boxes(chart: Locator, selector: str) -> list[dict]:
+    return [box for box in (item.bounding_box() for item in chart.locator(selector).all()) if box]
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize("model", ["lenet5", "resnet50"])
+def test_the_shape_flow_chart_reads_cleanly(app_page, model):
+    """Issue 13: the "H·W shrinks while C grows" chart had its legend on its x labels and C ticks such as
+    4, 55, 106 (or 6.65, 15.9): the legend now never touches a layer name, and every C tick is a round
+    number (at most two significant digits)."""
+    page = app_page(f"architectures?arch_model={model}")
+    chart = page.locator(".js-plotly-plot").nth(1)
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator(".legend")).to_be_visible()
+    legend = chart.locator(".legend").bounding_box()
+    labels = _boxes(chart, ".xtick text")
+    assert labels and legend and not any(_overlap(legend, label) for label in labels)
+    ticks = [
+        text.replace(",", "").replace("k", "000")
+        for text in chart.locator(".y2tick text").all_text_contents()
+    ]
+    assert len(ticks) >= 3
+    assert all(tick.isdigit() and len(tick.rstrip("0")) <= 2 for tick in ticks), ticks
     assert_no_exception(page)

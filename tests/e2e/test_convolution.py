@@ -5,7 +5,8 @@ import io
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, set_number, upload_bytes, wait_until_idle
+from tests.e2e.conftest import assert_no_exception, set_number, settle, upload_bytes, wait_until_idle
+from tests.e2e.viewport import PHONE, PROJECTOR, assert_fits, assert_on_first_screen, screen, shared_link
 
 
 def _png(size: tuple[int, int], mode: str = "RGB") -> bytes:
@@ -79,3 +80,39 @@ def test_edge_caption_follows_the_filter_in_a_real_browser(app_page):
     wait_until_idle(page)
     expect(page.get_by_text("Every cell of the 4x4 result is 0")).to_be_visible()
     assert_no_exception(page)
+
+
+def test_a_link_made_on_the_animation_tab_restores_its_view(app_page, browser, app_url):
+    """Issue 13: a link made on the Animation tab opened on the Calculator tab, and the step shown (a Plotly
+    frame) was in no link. Every control, the step included, now comes back in a fresh browser."""
+    page = app_page("convolution")
+    page.get_by_role("tab", name="Animation").click()
+    settle(page)
+    page.get_by_text("same (course)", exact=True).click()
+    settle(page)
+    step = page.get_by_role("slider", name="step")
+    for _ in range(5):
+        step.press("ArrowRight")
+    settle(page)
+    page.get_by_text("large cells", exact=True).click()
+    settle(page)
+    formula = page.locator(".gtitle").first.text_content()
+    assert formula and formula.startswith("output[0, 5] =")  # step 6 of the 6x6 "same" output
+    with screen(browser, app_url, shared_link(page), PROJECTOR) as fresh:
+        expect(fresh.get_by_role("tab", name="Animation", selected=True)).to_be_visible()
+        assert fresh.locator(".gtitle").first.text_content() == formula
+        expect(fresh.get_by_role("switch", name="large cells")).to_be_checked()
+        expect(fresh.locator(".modebar-container .modebar")).to_have_count(0)  # no toolbar over the formula
+        assert_on_first_screen(fresh, fresh.locator(".js-plotly-plot").first)
+        assert_fits(fresh)
+
+
+def test_the_animation_formula_fits_a_phone(browser, app_url):
+    """Issue 13: at 390 px the formula line above the grids was cut off; it now wraps inside the figure."""
+    with screen(browser, app_url, "convolution?conv_tab=Animation&anim_p=1", PHONE) as page:
+        chart = page.locator(".js-plotly-plot").first
+        chart.scroll_into_view_if_needed()
+        title, box = page.locator(".gtitle").first.bounding_box(), chart.bounding_box()
+        assert title and box
+        assert box["x"] <= title["x"] and title["x"] + title["width"] <= box["x"] + box["width"]
+        assert_fits(page)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from urllib.parse import quote_plus
 
+import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 
-from cnn_core.images import encode_png, sample_image
+from cnn_core.images import encode_png, load_image, sample_image
 from tests.e2e.conftest import assert_no_exception, set_number, settle
+from tests.e2e.viewport import PHONE, PROJECTOR, assert_fits, assert_on_first_screen, screen, shared_link
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp"))
@@ -133,6 +137,7 @@ def test_sliding_windows_on_the_photo(app_page):
     assert_no_exception(page)
     expect(page.get_by_text("5 x 8 = 40")).to_be_visible()  # 741 x 500: ⌊581/80⌋ + 1, ⌊340/80⌋ + 1
     set_number(page, "Stride (pixels)", 160)
+    settle(page)  # 12 windows, one network pass each: seconds on a busy CPU
     expect(page.get_by_text("3 x 4 = 12")).to_be_visible()  # ⌊340/160⌋ + 1, ⌊581/160⌋ + 1
     assert "det_sw_stride=160" in page.url
     assert_no_exception(page)
@@ -149,3 +154,89 @@ def test_region_proposals_tab(app_page):
     assert "det_rp_n=3" in page.url
     assert_no_exception(page)
     page.screenshot(path=str(SCREENSHOTS / "detection_rcnn.png"), full_page=True)
+
+
+def _view(page: Page) -> dict[str, str]:
+    """What a student sees of the detection view: sample, score, class filter, open step, message."""
+    main = page.locator("[data-testid='stMain']")
+    return {
+        "sample": main.get_by_role("combobox", name="Sample image").input_value(),
+        "score": main.locator("[data-testid='stSlider']").filter(has_text="Score threshold").inner_text(),
+        "classes": main.locator("[data-testid='stMultiSelect']").inner_text(),
+        "step": main.get_by_role("tab", selected=True).last.inner_text(),
+        "message": main.locator("[data-testid='stAlert']").first.inner_text(),
+    }
+
+
+def test_a_shared_link_restores_sample_thresholds_filter_and_step(browser, app_url):
+    """Issue 13: astronaut, score 0.40, only "person", the NMS step: a fresh browser shows all of it."""
+    with screen(browser, app_url, "detection", PROJECTOR) as page:
+        page.locator("[data-testid='stSelectbox']").filter(has_text="Sample image").click()
+        page.get_by_role("option", name="astronaut").click()
+        settle(page)
+        for _ in range(15):  # 0.25 → 0.40 in steps of 0.01
+            _slider(page, "Score threshold").press("ArrowRight")
+        settle(page)
+        page.locator("[data-testid='stMultiSelect']").click()
+        page.keyboard.type("person")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        settle(page)
+        # the message names the filter: nothing at all scores 0.40 on this photo
+        expect(page.get_by_text("no person scored above 0.40, and no box of another class")).to_be_visible(
+            timeout=60_000
+        )
+        page.get_by_role("tab", name="6 · Non-max suppression").click()
+        settle(page)
+        expect(page.get_by_text("Nothing to suppress: no person scored above 0.40")).to_be_visible()
+        teacher = _view(page)
+        link = shared_link(page)
+    assert teacher["sample"] == "astronaut" and "0.40" in teacher["score"] and "person" in teacher["classes"]
+    with screen(browser, app_url, link, PROJECTOR) as student:
+        assert_no_exception(student)
+        assert _view(student) == teacher
+
+
+def test_the_result_is_on_the_first_screen_and_downloads_are_in_the_photos_pixels(browser, app_url, tmp_path):
+    """Issue 13: at 1280x720 after an upload, the annotated photo starts on the first screen, beside the
+    controls; the photo is 1280x720 (zidane.jpg's size), and so is the PNG download."""
+    photo = tmp_path / "wide.png"
+    photo.write_bytes(
+        encode_png(np.asarray(Image.fromarray(sample_image("stereo_motorcycle")).resize((1280, 720))))
+    )
+    with screen(browser, app_url, "detection", PROJECTOR) as page:
+        _upload(page, photo)
+        assert_no_exception(page)
+        result = page.locator("[data-testid='stMain'] [data-testid='stImage']").first
+        assert_on_first_screen(page, result)
+        slider = page.locator("[data-testid='stSlider']").filter(has_text="Score threshold")
+        assert result.bounding_box()["y"] < slider.bounding_box()["y"]  # beside the controls, not under them
+        expect(page.get_by_text("photo's own 1280x720 pixels")).to_be_visible()
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Download annotated PNG").click()
+        assert load_image(download_info.value.path(), max_side=None).shape == (720, 1280, 3)
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Download detections (JSON)").click()
+        boxes = [d["box"] for d in json.loads(Path(download_info.value.path()).read_text())["detections"]]
+        assert boxes and max(box[2] for box in boxes) > 1024  # the motorbike, in 1280-px coordinates
+        page.screenshot(path=str(SCREENSHOTS / "detection_upload_1280.png"))
+
+
+TABS = (
+    "Step by step",
+    "IoU playground",
+    "Anchor boxes",
+    "Sliding windows",
+    "Region proposals (R-CNN)",
+    "Localization",
+    "The notes' YOLO encoding",
+)
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_no_tab_scrolls_sideways_on_a_phone(browser, app_url, tab):
+    """Issue 13: at 390x844 no tab scrolls sideways (the step images were 420 px wide)."""
+    query = f"det_tab={quote_plus(tab)}&det_rp_n=3"
+    with screen(browser, app_url, f"detection?{query}", PHONE) as page:
+        assert_fits(page)
+        page.screenshot(path=str(SCREENSHOTS / f"detection_phone_{TABS.index(tab)}.png"), full_page=True)

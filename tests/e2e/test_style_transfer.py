@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -9,10 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from cnn_core.images import encode_png
 from tests.e2e.conftest import assert_no_exception, wait_until_idle
+from tests.e2e.viewport import PHONE, PROJECTOR, assert_fits, assert_on_first_screen, screen
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp"))
@@ -45,7 +48,8 @@ def test_short_optimisation_stop_and_download(app_page):
 
 def test_tiny_and_non_image_uploads_are_explained(app_page, tmp_path):
     page = app_page("style-transfer")
-    page.get_by_text("Upload", exact=True).first.click()  # the content picker
+    page.get_by_role("button", name="Content image C").click()  # the content picker's popover
+    page.get_by_text("Upload", exact=True).first.click()
     page.wait_for_timeout(500)
     wait_until_idle(page)
     upload = page.locator("[data-testid='stFileUploaderDropzoneInput']").first
@@ -68,4 +72,31 @@ def test_fast_methods_paint_and_download(app_page):
     expect(page.get_by_text(re.compile(r"26 learned styles, \d+ ms"))).to_be_visible(timeout=SLOW_MS)
     assert_no_exception(page)
     page.screenshot(path=str(SCREENSHOTS / "style_transfer_fast.png"), full_page=True)
-    assert _download(page, "Download PNG")[:8] == b"\x89PNG\r\n\x1a\n"
+    png = _download(page, "Download PNG")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert Image.open(io.BytesIO(png)).size == (451, 300)  # chelsea's own size, not the 256-px view
+
+
+def test_projector_shows_pictures_controls_and_result_together(browser, app_url):
+    """At 1280x720, after Run, G is on the first screen beside the controls, with C and S as thumbnails."""
+    with screen(browser, app_url, "style-transfer", PROJECTOR) as page:
+        page.get_by_role("button", name="⚡ Quick demo").click()
+        wait_until_idle(page)
+        expect(page.get_by_text(re.compile(r"Estimated time ≈ \d+ s"))).to_be_visible()
+        page.get_by_role("button", name="▶ Run").click()
+        result = page.locator("[data-testid='stImage']").filter(has_text=re.compile(r"G after \d+ steps"))
+        expect(result).to_be_visible(timeout=SLOW_MS)
+        assert_fits(page)
+        assert_on_first_screen(page, result)
+        for picture in ("C: content, 451x300 px", "S: style, 640x427 px"):
+            assert_on_first_screen(page, page.get_by_text(picture))
+        assert_on_first_screen(page, page.get_by_role("button", name="■ Stop"))
+        page.screenshot(path=str(SCREENSHOTS / "style_transfer_projector.png"))
+
+
+@pytest.mark.parametrize("tab", ["Optimisation+(Gatys)", "Fast+methods"])
+def test_phone_never_scrolls_sideways(browser, app_url, tab):
+    with screen(browser, app_url, f"style-transfer?st_tab={tab}&st_fast_size=256", PHONE) as page:
+        expect(page.locator("[data-testid='stImage']").first).to_be_visible(timeout=SLOW_MS)
+        wait_until_idle(page)
+        assert_fits(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import cv2
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -29,7 +30,15 @@ def pngs() -> dict[str, bytes]:
         "astronaut_flipped": encode_png(np.ascontiguousarray(astronaut[:, ::-1])),
         "hopper": encode_png(sample_image("grace_hopper")),
         "coffee": encode_png(sample_image("coffee")),
+        "group": encode_png(_group()),
     }
+
+
+def _group() -> np.ndarray:
+    """Three real portraits side by side (the astronaut, Grace Hopper, the cameraman): faces of 91, 160
+    and 59 px."""
+    hopper = cv2.resize(sample_image("grace_hopper"), (427, 512), interpolation=cv2.INTER_AREA)
+    return np.concatenate([sample_image("astronaut"), hopper, sample_image("camera")], axis=1)
 
 
 def _page(**query: str) -> AppTest:
@@ -60,9 +69,12 @@ def test_default_samples_show_faces_and_a_verdict():
     at = _page()
     assert not at.exception
     assert any("Privacy" in text for text in _texts(at.info))
-    assert any("2 faces found in photo A" in text for text in _texts(at.info))
-    chooser = next(r for r in at.radio if r.key.startswith("faces_a_face"))
-    assert chooser.value == 0 and chooser.options == ["#1 · 89 px", "#2 · 28 px (too small)"]
+    # the astronaut's portrait: MTCNN's second, 28-px "face" at p = 0.85 is shown but needs no choice
+    assert not any("faces found" in text for text in _texts(at.info))
+    assert not any(r.key.startswith("faces_a_face") for r in at.radio)
+    assert "MTCNN: 2 face(s)" in _image_captions(at)
+    left_out = "Left out: #2 (28 px, p = 0.85); a second face needs ≥ 35%"
+    assert any(c.value.startswith(left_out) for c in at.caption)
     assert any(text.startswith("**Different people** (d = 0.8") for text in _texts(at.warning))
     assert [t.label for t in at.tabs][:5] == [
         "One-shot recognition (1:K)",
@@ -71,6 +83,20 @@ def test_default_samples_show_faces_and_a_verdict():
         "Siamese network",
         "Binary classification",
     ]
+
+
+def test_a_group_photo_offers_its_faces(pngs):
+    at = _page()
+    _upload(at, "a", "group", pngs["group"])
+    assert not at.exception and not at.error
+    assert "3 faces found in Photo A: choose the one to compare." in _texts(at.info)
+    chooser = at.radio(key="faces_a_face")
+    assert url_param(chooser) == "faces_a_face"
+    assert len(chooser.options) == 3 and chooser.value == 1  # the largest face, Grace Hopper's (#2)
+    chooser.set_value(0).run()  # the astronaut: the same person as in photo A's default sample
+    assert not at.exception
+    captions = _image_captions(at)
+    assert "A: face #1" in captions
 
 
 def test_two_uploads_same_person_then_tau(pngs):
@@ -95,15 +121,16 @@ def test_no_face_and_corrupt_file_give_clear_messages(pngs):
 
 def test_enrol_two_people_then_identify_export_and_import(pngs):
     at = _page()
-    _upload(at, "a", "hopper", pngs["hopper"])
+    _upload(at, "g", "hopper", pngs["hopper"])  # the gallery's own photo: photos A and B stay as they are
     at.text_input(key="faces_enrol_name").set_value("Grace").run()
-    at.radio(key="faces_enrol_source").set_value("Photo A").run()
     at.button(key="faces_enrol").click().run()
-    _upload(at, "a", "astronaut", pngs["astronaut"])
+    assert at.text_input(key="faces_enrol_name").value == ""  # cleared for the next person
+    _upload(at, "g", "astronaut", pngs["astronaut"])
     at.text_input(key="faces_enrol_name").set_value("Eileen").run()
     at.button(key="faces_enrol").click().run()
     assert not at.exception and not at.error
     assert at.session_state["faces_gallery"].names == ("Grace", "Eileen")
+    assert at.selectbox(key="faces_a_sample").value == "astronaut"
     _upload(at, "b", "flipped", pngs["astronaut_flipped"])
     at.radio(key="faces_identify").set_value("Photo B").run()
     assert any(text.startswith("Photo B is **Eileen**") for text in _texts(at.success))
@@ -127,8 +154,9 @@ def test_embedding_space_and_triplet_tabs():
     assert at.slider(key="faces_alpha").value == pytest.approx(0.3)
     assert any("needs three faces" in text for text in _texts(at.info))
     _open_tab(at, "One-shot recognition (1:K)")
+    at.selectbox(key="faces_g_sample").set_value("astronaut").run()  # photo A's sample
     at.text_input(key="faces_enrol_name").set_value("Eileen").run()
-    at.button(key="faces_enrol").click().run()  # enrols photo A, the astronaut
+    at.button(key="faces_enrol").click().run()  # enrols the astronaut
     _open_tab(at, "Triplet loss")
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
@@ -166,18 +194,19 @@ def test_an_imported_gallery_shows_at_once_with_names_shown_literally():
     assert _texts(at.success) == ["Imported 2 descriptor(s)."]
     assert not any("Enrol at least one person" in text for text in _texts(at.info))
     assert "Export gallery (JSON)" in [button.proto.label for button in at.get("download_button")]
-    thumbnails = next(image for image in at.get("image") if len(image.proto.imgs) == 2)
+    # the gallery's thumbnails (the verdict's two aligned crops are another list of two images)
+    thumbnails = next(image for image in at.get("image") if image.proto.imgs[0].caption.startswith(r"1\. "))
     assert [img.caption for img in thumbnails.proto.imgs] == [r"1\. " + HOSTILE_LITERAL, r"2\. Ann"]
     assert any(f"the nearest, {HOSTILE_LITERAL}, is at d =" in text for text in _texts(at.warning))
 
 
 def test_an_enrolled_name_is_shown_literally(pngs):
     at = _page()
-    _upload(at, "a", "hopper", pngs["hopper"])
+    _upload(at, "a", "hopper", pngs["hopper"])  # the gallery's default sample is Grace Hopper too
     at.text_input(key="faces_enrol_name").set_value(HOSTILE).run()
     at.button(key="faces_enrol").click().run()
     assert not at.exception and not at.error
-    assert _texts(at.toast) == [f"Enrolled {HOSTILE_LITERAL} from photo a."]
+    assert _texts(at.toast) == [f"Enrolled {HOSTILE_LITERAL}."]
     assert any(text.startswith(f"Photo A is **{HOSTILE_LITERAL}** (d = 0.000") for text in _texts(at.success))
 
 
@@ -216,7 +245,7 @@ def _image_captions(at: AppTest) -> list[str]:
 def test_landmarks_tab_draws_the_68_points_and_the_eyes(pngs):
     at = _page(faces_tab="Landmarks")
     assert not at.exception and not at.error
-    chooser = next(r for r in at.radio if r.key.startswith("faces_lm_face_"))
+    chooser = at.radio(key="faces_lm_face")
     # the astronaut's photo: her face and the small one on her suit's badge, hers chosen as above
     assert chooser.label == "2 faces in Photo A: which one to enlarge?" and chooser.value == 0
     assert chooser.options == ["#1 · 89 px", "#2 · 28 px (small: rough)"]
@@ -241,11 +270,13 @@ def test_landmarks_tab_draws_the_68_points_and_the_eyes(pngs):
     assert "Download CSV" in labels and "Download JSON" in labels
     controls = [
         at.radio(key="faces_lm_photo"),
+        at.radio(key="faces_lm_face"),
         at.toggle(key="faces_lm_numbers"),
         at.toggle(key="faces_lm_mtcnn"),
     ]
     assert [url_param(control) for control in controls] == [
         "faces_lm_photo",
+        "faces_lm_face",
         "faces_lm_numbers",
         "faces_lm_mtcnn",
     ]
@@ -265,3 +296,23 @@ def test_landmarks_tab_draws_the_68_points_and_the_eyes(pngs):
     at.radio(key="faces_lm_photo").set_value("Photo A").run()
     assert not at.exception
     assert any("no face found (the detector's best face score was 0." in text for text in _texts(at.error))
+
+
+def test_gallery_enrol_needs_a_name_and_a_person_can_be_removed():
+    at = _page()  # the gallery's photo: the Grace Hopper sample
+    at.button(key="faces_enrol").click().run()  # no name yet
+    assert not at.exception and not at.error
+    assert "Type a name for this person first." in _texts(at.warning)
+    assert "faces_gallery" not in at.session_state or not len(at.session_state["faces_gallery"])
+    for name in ("Grace", "Ada", "Grace H."):
+        at.text_input(key="faces_enrol_name").set_value(name).run()
+        at.button(key="faces_enrol").click().run()
+        assert at.text_input(key="faces_enrol_name").value == ""
+    assert at.session_state["faces_gallery"].names == ("Grace", "Ada", "Grace H.")
+    assert not any("Type a name" in text for text in _texts(at.warning))
+    at.selectbox(key="faces_remove_pick").set_value(1).run()
+    at.button(key="faces_remove").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["faces_gallery"].names == ("Grace", "Grace H.")
+    assert _texts(at.toast) == ["Removed Ada."]
+    assert at.selectbox(key="faces_remove_pick").options == ["1. Grace", "2. Grace H."]

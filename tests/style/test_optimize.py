@@ -9,8 +9,9 @@ import pytest
 
 from cnn_core.errors import ParameterError
 from cnn_core.images import sample_image
-from cnn_core.style.optimize import StyleProblem, initial_image, run_gatys
-from cnn_core.style.settings import GatysSettings
+from cnn_core.style.image_ops import fit_longer_side, to_unit
+from cnn_core.style.optimize import StyleProblem, initial_image, run_gatys, style_targets
+from cnn_core.style.settings import GatysSettings, estimate_seconds, step_seconds
 from tests.numerics import gamma
 
 SMALL = {"size": 48, "steps": 12, "report_every": 4}
@@ -83,3 +84,34 @@ def test_settings_validation_and_json():
 def test_unknown_layer_is_a_parameter_error(backbone, photos):
     with pytest.raises(ParameterError, match="layer_names must be layers"):
         StyleProblem(backbone, *photos, GatysSettings(size=48, content_layer="conv4_2"))
+
+
+def test_style_targets_kept_from_an_earlier_run_give_the_same_costs(backbone, photos):
+    settings = GatysSettings(size=48, steps=5)
+    layers = list(settings.style_layers)
+    targets = style_targets(backbone, photos[1], settings.size, layers, settings.smoothing)
+    fresh = StyleProblem(backbone, *photos, settings)
+    reused = StyleProblem(backbone, *photos, settings, style_grams=targets)
+    image = initial_image(fresh.content, "noise")
+    assert {k: float(v) for k, v in fresh.costs(image).items()} == {
+        k: float(v) for k, v in reused.costs(image).items()
+    }
+    # Ĝ = FᵀF / (n_H·n_W) against numpy in float64: the stem sees the 48x32 style picture at stride 2
+    small = fit_longer_side(photos[1], 48)
+    features = fresh.features(to_unit(small)[None])["stem_activation"].numpy()[0].astype(np.float64)
+    flat = features.reshape(-1, features.shape[-1])  # (n_H·n_W, C)
+    exact = flat.T @ flat / flat.shape[0]
+    n = flat.shape[0]
+    # every term is ≥ 0 (smoothed activations): float32 summation of n products, then one division
+    np.testing.assert_allclose(targets["stem_activation"][0], exact, rtol=gamma(n + 2))
+
+
+def test_estimated_time_is_compile_plus_steps_times_pace():
+    # the measured points are exact at their own pixel counts; 128x85 px lies on the first
+    assert step_seconds(128 * 85) == pytest.approx(0.035)
+    # halfway in pixels between the two points: halfway in seconds, (0.035 + 0.08) / 2
+    assert step_seconds((128 * 85 + 256 * 170) // 2) == pytest.approx(0.0575)
+    # chelsea 451x300 at 128 px is 128x85: 6 s + 100 x 0.035 s
+    assert estimate_seconds(GatysSettings(size=128, steps=100), 451, 300) == pytest.approx(9.5)
+    # a pace measured in a run replaces the table: 6 s + 200 x 0.1 s
+    assert estimate_seconds(GatysSettings(steps=200), 451, 300, per_step=0.1) == pytest.approx(26.0)

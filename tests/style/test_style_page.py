@@ -16,8 +16,10 @@ def _page(**query: str) -> AppTest:
 
 
 def _captions(at: AppTest) -> list[str]:
-    """The captions of every picture on the page (one st.image may hold several)."""
-    return [picture.caption for element in at.get("image") for picture in element.proto.imgs]
+    """The captions of every picture on the page (one st.image may hold several), but the thumbnails of
+    the pictures C and S."""
+    captions = [picture.caption for element in at.get("image") for picture in element.proto.imgs]
+    return [caption for caption in captions if not caption.startswith(("C: ", "S: "))]
 
 
 def _watch(job, until, timeout_s: float = TIMEOUT) -> None:
@@ -33,7 +35,7 @@ def test_page_opens_with_the_course_formula_and_controls():
     at = _page()
     assert not at.exception
     assert "J(G)" in at.latex[0].value
-    assert [b.key for b in at.button] == ["st_run", "st_stop"]
+    assert [b.key for b in at.button] == ["st_quick", "st_full", "st_run", "st_stop"]
     assert at.button(key="st_stop").disabled
     assert any("press Run" in info.value for info in at.info)
 

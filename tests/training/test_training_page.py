@@ -33,6 +33,11 @@ def test_training_two_sample_classes_then_predicting():
     # head regime, 2 classes: the new softmax 1280·2 + 2 trains; the base's 3,413,024 weights are frozen
     assert any("**2,562** trainable · **3,413,024** frozen" in m.value for m in at.markdown)
     assert url_param(at.radio(key="tr_regime")) == "tr_regime"
+    # what Train will do, said from the controls (not a fixed sentence)
+    assert (
+        "Press Train to fine-tune with regime head on 2 classes (brick, grass) for 2 epochs"
+        in at.info[0].value
+    )
 
     at.button(key="tr_run").click().run()
     job = at.session_state["tr_job"]
