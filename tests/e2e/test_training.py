@@ -100,7 +100,8 @@ def test_own_class_from_uploads_skips_a_bad_file_and_removes_a_photo(app_page):
     wait_until_idle(page)
     settle(page)
     remaining = page.get_by_text(re.compile(r"bright.*2 photos"))
-    expect(remaining).to_have_count(1, timeout=30_000)
+    # the server may still be computing another visitor's gradient norms (Why ResNets work) on 2 cores
+    expect(remaining).to_have_count(1, timeout=SLOW_MS)
     if not remaining.is_visible():  # the rerun may fold the expander again
         page.get_by_text("The data: 2 classes").click()
     expect(remaining).to_be_visible(timeout=30_000)
