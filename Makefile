@@ -20,7 +20,7 @@ $(STAMP): requirements.txt requirements-nodeps.txt requirements-dev.txt pyprojec
 setup: $(STAMP)
 
 run: setup
-	$(BIN)/streamlit run app.py
+	$(BIN)/python serve.py $(ARGS)
 
 system-deps:
 	PYTHON=$(PYTHON) bash scripts/install_system_deps.sh --browser

@@ -1,7 +1,9 @@
-"""YOLOv3-tiny speed and memory: our Keras model vs OpenCV DNN on the same weights, end to end, and the page.
+"""YOLOv3-tiny speed and memory: our model vs OpenCV DNN on the same weights, end to end, and the page.
 
 Run: ``.venv/bin/python -m benchmarks.bench_detection [--repeats 15]``. Prints figures; asserts nothing.
 Network times are the median of ``--repeats`` calls after two warm-up calls, on the same 416x416 blob.
+``forward`` runs onnxruntime on the Keras model's ONNX translation; the Keras model itself is timed too.
+``benchmarks/bench_networks.py`` compares the runtimes in turns, also with AVX2-only kernels.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.bench_networks import opencv_yolo
 from benchmarks.timing import peak_rss_mib, timings_ms
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +39,6 @@ def main() -> None:
     from cnn_core.detection.yolo import letterbox
     from cnn_core.detection.yolov3_tiny import load_yolov3_tiny
     from cnn_core.images import sample_image
-    from cnn_core.weights import weight_path
 
     devices = [d.device_type for d in tf.config.list_physical_devices()]
     print(f"machine: {os.cpu_count()} CPU cores; TF {tf.__version__} on {devices}; OpenCV {cv2.__version__}")
@@ -49,21 +51,18 @@ def main() -> None:
     blob, _ = letterbox(image, 416)
     start = time.perf_counter()
     detector.forward(blob)
-    print(f"first network call (traces the tf.function): {(time.perf_counter() - start) * 1000:.0f} ms")
-
-    net = cv2.dnn.readNetFromDarknet(
-        str(weight_path("yolov3-tiny.cfg")), str(weight_path("yolov3-tiny.weights"))
+    print(
+        f"first call (translates to ONNX, opens onnxruntime): {(time.perf_counter() - start) * 1000:.0f} ms"
     )
-    nchw = blob.transpose(2, 0, 1)[None].copy()
 
-    def opencv_forward() -> object:
-        net.setInput(nchw)
-        return net.forward(net.getUnconnectedOutLayersNames())
-
+    opencv_forward = opencv_yolo(blob)
     print(f"\nnetwork only, 416x416, median of {repeats} after warm-up (min in brackets):")
-    keras_ms = median_and_min_ms(lambda: detector.forward(blob), repeats)
+    graph = tf.function(lambda x: detector.model(x, training=False))
+    forward_ms = median_and_min_ms(lambda: detector.forward(blob), repeats)
+    keras_ms = median_and_min_ms(lambda: [t.numpy() for t in graph(blob[None])], repeats)
     opencv_ms = median_and_min_ms(opencv_forward, repeats)
     eager_ms = median_and_min_ms(lambda: detector.model(blob[None], training=False), repeats)
+    print(f"  ours, forward (onnxruntime)     {forward_ms[0]:7.1f} ms  ({forward_ms[1]:.1f})")
     print(f"  ours, Keras via tf.function     {keras_ms[0]:7.1f} ms  ({keras_ms[1]:.1f})")
     print(f"  ours, Keras eager model(x)      {eager_ms[0]:7.1f} ms  ({eager_ms[1]:.1f})")
     print(f"  OpenCV DNN, same weights        {opencv_ms[0]:7.1f} ms  ({opencv_ms[1]:.1f})")

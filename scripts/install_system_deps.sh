@@ -2,7 +2,8 @@
 # Debian packages CNN Lab needs, installed only when missing (with sudo when not root):
 #   always       python3-venv (Debian's Python has no venv/ensurepip without it)
 #   --browser    chromium for the browser tests (driven by Playwright, never a downloaded browser)
-#                and fonts-noto-color-emoji so page icons render
+#                and fonts-noto-color-emoji so page icons render, and nginx for the two-replica test
+#                (tests/e2e/test_replicas.py runs Debian's /usr/sbin/nginx in front of two app servers)
 set -euo pipefail
 python="${PYTHON:-python3}"
 missing=()
@@ -10,6 +11,7 @@ missing=()
 if [ "${1:-}" = "--browser" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing+=(fonts-noto-color-emoji)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

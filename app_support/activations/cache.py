@@ -22,6 +22,7 @@ from cnn_core.activations.feature_maps import (
     top_patches,
 )
 from cnn_core.activations.receptive_field import LayerRF, clip_window, receptive_fields
+from cnn_core.fast_inference.onnx_runner import predict as fast_predict
 from cnn_core.images import SAMPLE_NAMES, check_rgb, sample_image
 
 #: MNIST test digits offered as LeNet inputs and searched for top patches
@@ -108,8 +109,15 @@ def rf_by_layer(key: str) -> dict[str, LayerRF]:
 
 
 @picture_cache(max_entries=16)
+def network_input(key: str, pixels: np.ndarray) -> np.ndarray:
+    """``MODELS[key].to_input`` of an (H, W, 3) uint8 picture: resized (a photo) or centred (a digit) once
+    per picture, not on every rerun."""
+    return MODELS[key].to_input(pixels)
+
+
+@picture_cache(max_entries=16)
 def predict(key: str, x: np.ndarray) -> list[dict]:
-    probabilities = np.asarray(network(key)(x[None], training=False))[0]
+    probabilities = fast_predict(network(key), x[None])[0][0]  # onnxruntime twin (LeNet: tf.function)
     return top_k(probabilities, 5, MODELS[key].labels)
 
 

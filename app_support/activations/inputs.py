@@ -125,7 +125,7 @@ def chosen_input() -> ChosenInput:
     if picture is None:
         return ChosenInput(model)
     try:
-        x = model.to_input(picture.pixels)
+        x = models.network_input(model.key, picture.pixels, sample=picture.sample)
     except CNNLabError as err:
         show_error(err)
         return ChosenInput(model)

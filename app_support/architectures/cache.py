@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_support.architectures.plots import ModelCharts, model_charts
 from app_support.shared.visitor_cache import fingerprint, session_memo
 from cnn_core.architectures.keras_graph import weightless
 from cnn_core.architectures.summary import ModelSummary
@@ -32,6 +33,13 @@ def zoo_summary(name: str) -> ModelSummary:
 
     with weightless():
         return summarize(build_model(name))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def zoo_charts(name: str, log_scale: bool) -> ModelCharts:
+    """The figures of zoo model ``name``: Plotly takes ~30 ms to validate each as it is built, so they are
+    built once per process and shared (never mutated: ``st.plotly_chart`` only reads them)."""
+    return model_charts(zoo_summary(name), log_scale)
 
 
 @st.cache_resource(show_spinner=False)

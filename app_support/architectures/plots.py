@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -11,6 +13,22 @@ from cnn_core.conv.costs import BottleneckCost
 
 PARAMS_COLOUR, MACS_COLOUR = "#5b3cc4", "#f59e0b"
 CATEGORY_NAMES = {"conv": "convolution", "fc": "fully connected", "norm": "normalisation", "other": "other"}
+
+
+@dataclass(frozen=True)
+class ModelCharts:
+    """The three figures drawn for one model."""
+
+    costs: go.Figure  # parameters and multiply-adds per layer
+    flow: go.Figure  # H·W against C over the layers
+    share: go.Figure  # parameters by kind of layer
+
+
+def model_charts(summary: ModelSummary, log_scale: bool) -> ModelCharts:
+    """The layer costs (``log_scale`` or linear), shape flow and parameter share figures of one model."""
+    return ModelCharts(
+        layer_costs_figure(summary, log_scale), shape_flow_figure(summary), param_share_figure(summary)
+    )
 
 
 def _weighted_rows(summary: ModelSummary) -> list:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_support.architectures import plots
-from app_support.architectures.cache import BLOCKS, block_dot, upload_summary, zoo_summary
+from app_support.architectures.cache import BLOCKS, block_dot, upload_summary, zoo_charts, zoo_summary
 from app_support.architectures.tables import guarded, human, layer_table, totals
 from app_support.shared.upload import file_uploader
 from app_support.shared.url import IN_URL
@@ -41,24 +41,26 @@ AXIS_HELP = "1 to 4,096. Only shapes are traced, so no array this size is made; 
 EXPLORE_DEFAULT, COMPARE_DEFAULTS = "lenet5", ("vgg16", "resnet50")
 
 
-def charts(summary: ModelSummary, key: str) -> None:
-    """Parameters and multiply-adds per layer, the H·W vs C flow, and the FC vs conv parameter share."""
+def charts(summary: ModelSummary, key: str, zoo_name: str | None) -> None:
+    """Parameters and multiply-adds per layer, the H·W vs C flow, and the FC vs conv parameter share; a zoo
+    model's figures are built once per process, an uploaded model's for its visitor on each run."""
     log_scale = st.toggle("log scale", value=True, key=f"{key}_log", bind=IN_URL)
-    st.plotly_chart(plots.layer_costs_figure(summary, log_scale), key=f"{key}_costs")
+    figures = zoo_charts(zoo_name, log_scale) if zoo_name else plots.model_charts(summary, log_scale)
+    st.plotly_chart(figures.costs, key=f"{key}_costs")
     flow, share = st.columns([3, 2])
     with flow:
         st.markdown("**H·W shrinks while C grows**")
-        st.plotly_chart(plots.shape_flow_figure(summary), key=f"{key}_flow")
+        st.plotly_chart(figures.flow, key=f"{key}_flow")
     with share:
         st.markdown("**Where the parameters are**")
-        st.plotly_chart(plots.param_share_figure(summary), key=f"{key}_share")
+        st.plotly_chart(figures.share, key=f"{key}_share")
 
 
-def everything(summary: ModelSummary, key: str) -> None:
-    """Totals, table and charts of one model."""
+def everything(summary: ModelSummary, key: str, zoo_name: str | None = None) -> None:
+    """Totals, table and charts of one model (``zoo_name``: the zoo model it is, None for an upload)."""
     totals(summary)
     layer_table(summary, key)
-    charts(summary, key)
+    charts(summary, key, zoo_name)
 
 
 def model_picker(label: str, default: str, key: str) -> str:
@@ -81,7 +83,7 @@ def explore() -> None:
     model_note(name)
     summary = guarded(lambda: zoo_summary(name), f"Building {ZOO[name].title}…")
     if summary is not None:
-        everything(summary, "arch_explore")
+        everything(summary, "arch_explore", name)
 
 
 @st.fragment

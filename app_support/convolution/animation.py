@@ -10,8 +10,8 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from app_support.convolution.cache import animation_figure
 from app_support.convolution.padding import padding_control
-from app_support.convolution.plots import slide_animation
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL, bound_number, bound_slider
 from cnn_core.conv.filters import FILTERS, course_edge_image
@@ -23,7 +23,12 @@ POOL_EXAMPLE = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 3, 2, 3], [5, 6, 1, 2]]
 
 
 def _stepped_animation(
-    result: Slide, operation: str, prefix: str, controls: DeltaGenerator, **figure: int | bool
+    result: Slide,
+    operation: str,
+    prefix: str,
+    controls: DeltaGenerator,
+    frame_ms: int = SPEEDS["normal"],
+    large: bool = False,
 ) -> None:
     """A ``step`` slider in ``controls`` (in the URL as ``?{prefix}_step=``) and the animation at that step,
     without Plotly's toolbar (it would cover the formula); ▶ Play runs on from the step in the browser."""
@@ -34,7 +39,7 @@ def _stepped_animation(
             "step", 1, count, 1, key=f"{prefix}_step", bind=IN_URL, help="A link opens on this step."
         )
     st.plotly_chart(
-        slide_animation(result, operation, start=step - 1, **figure),
+        animation_figure(result, operation, frame_ms, step - 1, large),
         key=f"{prefix}_chart",
         config={"displayModeBar": False},
     )

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_support.convolution.cache import grids_figure
 from app_support.convolution.padding import padding_control
-from app_support.convolution.plots import number_grids
 from app_support.shared.image_picker import image_picker
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL, bound_number, bound_slider
@@ -121,7 +121,7 @@ def edge_detection() -> None:
     result = cross_correlate2d(image, kernel)[:, :, 0]
     titles = [f"{a}x{b} {what}" for (a, b), what in ((image.shape, "image"), (result.shape, "result"))]
     st.plotly_chart(
-        number_grids(
+        grids_figure(
             {titles[0]: image, f"{kernel.shape[0]}x{kernel.shape[1]} filter": kernel, titles[1]: result}
         ),
         key="edge_course",
@@ -154,7 +154,7 @@ def flipping() -> None:
     kernel = FILTERS[st.selectbox("kernel", list(FILTERS), index=2, key="flip_kernel", bind=IN_URL)]
     image = course_edge_image()
     st.plotly_chart(
-        number_grids(
+        grids_figure(
             {
                 "kernel": kernel,
                 "flipped kernel": np.flip(kernel),
@@ -186,10 +186,10 @@ def volume() -> None:
     with right:
         inputs = {f"input {c}": x[:, :, i] for i, c in enumerate("RGB")}
         weights = {f"filter {which + 1}, slice {c}": w[:, :, i, which] for i, c in enumerate("RGB")}
-        st.plotly_chart(number_grids({**inputs, **weights}, height=220), key="vol_inputs")
+        st.plotly_chart(grids_figure({**inputs, **weights}, height=220), key="vol_inputs")
         grids = {f"{c} ⋆ slice {c}": part.per_channel[i] for i, c in enumerate("RGB")}
         st.plotly_chart(
-            number_grids({**grids, f"sum + b ({part.bias:g})": part.z, "ReLU": part.activation}, height=260),
+            grids_figure({**grids, f"sum + b ({part.bias:g})": part.z, "ReLU": part.activation}, height=260),
             key="vol_grids",
         )
         st.caption(f"6x6x3 * {filters} filters of 3x3x3 → 4x4x{filters}.")

@@ -1,12 +1,17 @@
 """Cached YOLOv3-tiny for the detection page: one model per process, one network pass per image and size
-(server-wide for the sample images, in the visitor's session for their own photos)."""
+(server-wide for the sample images, in the visitor's session for their own photos), and the pictures drawn
+from them, encoded once per visitor."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable, Hashable
+
 import numpy as np
 import streamlit as st
+from PIL import Image
 
-from app_support.shared.visitor_cache import picture_cache
+from app_support.shared.visitor_cache import picture_cache, session_memo
 from cnn_core.detection.photo_pixels import working_copy
 from cnn_core.detection.pipeline import NetworkPass, detection_shapes, run_network, select
 from cnn_core.detection.yolov3_tiny import DEFAULT_SIZE, YoloV3Tiny, load_yolov3_tiny
@@ -50,3 +55,20 @@ def sample_shapes() -> np.ndarray:
         selection = select(network, model.names, score=SAMPLE_SHAPES_SCORE)
         shapes.append(detection_shapes(network, selection))
     return np.concatenate(shapes)
+
+
+#: JPEG quality of the pictures drawn on a photo (Streamlit itself would send them as JPEG)
+JPEG_QUALITY = 90
+
+
+def drawn_once(namespace: str, key: Hashable, draw: Callable[[], np.ndarray]) -> bytes:
+    """JPEG bytes of the (H, W, 3) uint8 picture ``draw()`` makes, drawn and encoded once per visitor and
+    ``key`` (kept in the session: it may show their photo). A rerun that leaves the picture as it was, e.g.
+    a threshold move that keeps the same boxes, then sends the same bytes without drawing or encoding."""
+
+    def encode() -> bytes:
+        buffer = io.BytesIO()
+        Image.fromarray(draw()).save(buffer, format="JPEG", quality=JPEG_QUALITY)
+        return buffer.getvalue()
+
+    return session_memo(namespace, key, encode)

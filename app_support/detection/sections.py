@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_support.detection import demos
-from app_support.detection.cache import detector, network_pass, sample_shapes, working
+from app_support.detection.cache import detector, drawn_once, network_pass, sample_shapes, working
 from app_support.detection.steps import Stage, step_by_step
 from app_support.shared.image_picker import Picture, image_picker
 from app_support.shared.layout import controls_and_result
@@ -104,7 +104,7 @@ def results(stage: Stage, original: np.ndarray) -> None:
     if not sel.detections:
         st.info(stage.nothing_found, icon="🔍")
     st.image(
-        draw_detections(copy, sel.detections),
+        drawn_once("det_result", (stage.tag, *sel.detections), lambda: draw_detections(copy, sel.detections)),
         caption=f"{len(sel.detections)} object(s) found on {stage.photo_name}",
         width="stretch",
     )
@@ -173,8 +173,10 @@ def stage_controls() -> tuple[Stage | None, np.ndarray | None]:
     return stage, picture.pixels
 
 
+@st.fragment
 def detection() -> None:
-    """The photo and thresholds beside the annotated result, then YOLO's stages on it one by one."""
+    """The photo and thresholds beside the annotated result, then YOLO's stages on it one by one; a
+    fragment, so moving a threshold reruns this tab, not the whole page."""
     controls_column, result = controls_and_result()
     with controls_column:
         stage, original = stage_controls()

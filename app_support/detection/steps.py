@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_support.detection.cache import drawn_once
 from app_support.detection.plots import (
     NMS_LEGEND,
     ZOOM,
@@ -103,8 +104,10 @@ def _grid(stage: Stage) -> None:
         f"{len(stage.detector.heads[head].anchors)} boxes."
     )
     size = stage.network.placement.size
-    pictures = [
-        draw_grid(stage.network.blob, g, (row, col) if h == head else None) for h, g in enumerate(stage.grids)
+    cells = [(row, col) if h == head else None for h in range(len(stage.grids))]
+    pictures = [  # the same cell on another run: the same picture, not drawn or encoded again
+        drawn_once("det_grid", (stage.tag, g, cell), partial(draw_grid, stage.network.blob, g, cell))
+        for g, cell in zip(stage.grids, cells, strict=True)
     ]
     for column, picture, g in zip(st.columns(len(pictures)), pictures, stage.grids, strict=True):
         column.image(picture, caption=f"{g}x{g} cells of {size // g} pixels", width="stretch")

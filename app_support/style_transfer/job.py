@@ -1,5 +1,6 @@
-"""A Gatys optimisation running in a background thread (``shared.job.BackgroundJob``), so the page stays
-responsive while it works; Stop ends it after its current report chunk, keeping the last image.
+"""A Gatys optimisation running in a background thread (``shared.job.BackgroundJob``, in the server's line
+of heavy jobs), so the page stays responsive while it works; Stop ends it after its current report chunk,
+keeping the last image.
 
 Between Run and the first report the run goes through ``PREPARATION``: the page does the first two stages
 (their results are cached, so a second run skips them), the thread the last two; ``stage`` says which one
@@ -14,7 +15,7 @@ import numpy as np
 
 from app_support.shared.job import BackgroundJob
 from cnn_core.style.optimize import Progress, StyleProblem, run_gatys
-from cnn_core.style.settings import GatysSettings
+from cnn_core.style.settings import GatysSettings, estimate_seconds
 
 if TYPE_CHECKING:
     import keras
@@ -42,6 +43,8 @@ class GatysJob(BackgroundJob):
     and ``history`` one ``{"step": …, "elapsed_s": …, <cost name>: …}`` row per report."""
 
     activity = "the optimisation"
+    kind = "style optimisation"
+    held = ("_inputs", "problem")
 
     def __init__(
         self,
@@ -57,7 +60,7 @@ class GatysJob(BackgroundJob):
         self.latest: Progress | None = None
         self.stage = CONTENT_STAGE
         self._inputs = (backbone, content, style, settings, style_grams)
-        self.start()
+        self._expected = estimate_seconds(settings, content.shape[1], content.shape[0])
 
     def _steps(self) -> Iterator[Progress]:
         self.problem = StyleProblem(*self._inputs)
@@ -66,6 +69,15 @@ class GatysJob(BackgroundJob):
 
     def _record(self, report: Progress) -> None:
         self.history.append({"step": report.step, "elapsed_s": report.elapsed_s, **report.costs})
+
+    def expected_s(self) -> float:
+        """The measured table's estimate for these settings and this photo (``estimate_seconds``)."""
+        return self._expected
+
+    def remaining_s(self) -> float | None:
+        """The optimisation's own estimate at its latest report (the pace after compiling)."""
+        latest = self.latest
+        return None if latest is None else latest.remaining_s
 
     def seconds_per_step(self) -> float | None:
         """The pace measured since the first report (which includes compiling), or None before two."""

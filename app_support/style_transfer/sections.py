@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from app_support.shared.image_picker import Picture, image_picker
-from app_support.shared.job import show_live, stop_button
+from app_support.shared.job import show_live, start_session_job, stop_button
 from app_support.shared.layout import controls_and_result, explanation, thumbnail
 from app_support.shared.ui import show_error
 from app_support.style_transfer import cache as models
@@ -82,11 +82,8 @@ def thumbnails(pictures: Pictures, style: bool = True) -> None:
 
 
 def _start(content: Picture, style: Picture, settings: GatysSettings, where: DeltaGenerator) -> GatysJob:
-    """Run: stop this session's previous job, then prepare a new one with a bar in ``where``: the network
-    and the style targets here (both cached), the content target and the compiled step in the job."""
-    previous: GatysJob | None = st.session_state.get("st_job")
-    if previous is not None:
-        previous.stop()
+    """Run: prepare a new job with a bar in ``where`` (the network and the style targets here, both cached;
+    the content target and the compiled step in the job), then put it in line in place of the previous."""
     slot = where.empty()
     with slot.container():
         bar = st.progress(0.0, text=stage_text(0, settings))
@@ -98,7 +95,7 @@ def _start(content: Picture, style: Picture, settings: GatysSettings, where: Del
         )
     slot.empty()  # the job's own bar takes over
     job = GatysJob(backbone, content.pixels, style.pixels, settings, grams)
-    st.session_state["st_job"] = job
+    start_session_job("st_job", job)
     return job
 
 

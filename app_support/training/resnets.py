@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from app_support.shared.job import show_live, stop_button
+from app_support.shared.job import show_live, start_session_job, stop_button
 from app_support.shared.layout import controls_and_result, explanation
 from app_support.shared.literal import literal
 from app_support.training import cache
@@ -82,10 +82,7 @@ def resnet_panel() -> None:
 
 
 def _start_depth() -> None:
-    previous: DepthJob | None = st.session_state.get(DEPTH_JOB)
-    if previous is not None:
-        previous.stop()
-    st.session_state[DEPTH_JOB] = DepthJob(CompareSettings())
+    start_session_job(DEPTH_JOB, DepthJob(CompareSettings()))
 
 
 def _depth_comparison() -> None:

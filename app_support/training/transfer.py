@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 from app_support.shared.image_picker import image_picker
-from app_support.shared.job import show_live, stop_button
+from app_support.shared.job import show_live, start_session_job, stop_button
 from app_support.shared.layout import controls_and_result
 from app_support.shared.literal import literal
 from app_support.shared.url import IN_URL, bound_number, bound_slider
@@ -98,10 +98,7 @@ def _counts(regime: Regime, data: ImageSet, settings: TrainSettings) -> None:
 
 
 def _start(data: ImageSet, regime: Regime, settings: TrainSettings) -> None:
-    previous: TrainingJob | None = st.session_state.get(JOB)
-    if previous is not None:
-        previous.stop()
-    st.session_state[JOB] = TrainingJob(cache.lite0(), data, regime, settings)
+    start_session_job(JOB, TrainingJob(cache.lite0(), data, regime, settings))
 
 
 def transfer_panel() -> None:
@@ -140,12 +137,6 @@ def _progress(job: TrainingJob) -> None:
     if job.error:
         st.error(literal(job.error), icon="⚠️")
     run = job.run
-    if job.waiting:
-        st.info(
-            "Waiting: another visitor is fine-tuning right now, and one fine-tuning run at a time fits in "
-            "this server's memory. Yours starts when theirs ends (or train only the head meanwhile)."
-        )
-        return
     if run is None or (not job.history and job.running):
         st.info(
             "Preparing: copying the ImageNet weights"

@@ -18,7 +18,6 @@ Darknet details that matter:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ import numpy as np
 
 from cnn_core.detection.yolo import YoloHead
 from cnn_core.errors import ModelFileError, ParameterError
+from cnn_core.fast_inference.onnx_runner import predict
 from cnn_core.readers.darknet import CfgSection, read_cfg, read_weights
 from cnn_core.weights import weight_path
 
@@ -126,20 +126,15 @@ def build_yolov3_tiny(size: int | None = DEFAULT_SIZE) -> keras.Model:
 class YoloV3Tiny:
     """The COCO-trained YOLOv3-tiny: the Keras model, its yolo heads and class names.
 
-    ``forward(blob)`` runs the network through one ``tf.function`` (traced once for any input size),
-    which avoids the per-call overhead of ``model.predict`` and of eager layer-by-layer calls.
+    ``forward(blob)`` runs the float32 model with onnxruntime on its ONNX translation, batch norms folded
+    into the convolutions (cnn_core.fast_inference; made on the first call; about 2x faster than TensorFlow
+    on a CPU, see benchmarks/bench_networks.py). A model of another dtype (the float64 twin tests use)
+    runs through Keras.
     """
 
     model: keras.Model
     heads: list[YoloHead]
     names: tuple[str, ...]
-
-    @cached_property
-    def _graph(self):
-        import tensorflow as tf
-
-        spec = tf.TensorSpec((1, None, None, 3), tf.float32)
-        return tf.function(lambda x: self.model(x, training=False), input_signature=[spec])
 
     def forward(self, blob: np.ndarray) -> list[np.ndarray]:
         """Raw head outputs for one letterboxed image.
@@ -150,7 +145,8 @@ class YoloV3Tiny:
         side = blob.shape[0] if blob.ndim == 3 else 0
         if blob.shape != (side, side, 3) or side % 32 or side == 0:
             raise ParameterError(f"blob must be (size, size, 3) with size a multiple of 32, got {blob.shape}")
-        outputs = self._graph(blob[None].astype(np.float32, copy=False))
+        x = blob[None].astype(np.float32, copy=False)  # (1, size, size, 3)
+        outputs = predict(self.model, x)
         return [
             np.asarray(out)[0].reshape(out.shape[1], out.shape[2], len(head.anchors), -1)  # (S, S, A, 5 + C)
             for out, head in zip(outputs, self.heads, strict=True)

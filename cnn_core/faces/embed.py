@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cnn_core.errors import ShapeError
+from cnn_core.fast_inference.onnx_runner import predict
 from cnn_core.zoo.face_resnet import EMBEDDING_SIZE, INPUT_SIZE
 
 if TYPE_CHECKING:
@@ -29,11 +30,11 @@ def load_embedder() -> keras.Model:
 
 def embed_crops(model: keras.Model, crops: np.ndarray) -> np.ndarray:
     """Descriptors (N, 128) float32 of aligned crops (N, 150, 150, 3) RGB 0..255; one crop (150, 150, 3)
-    gives one descriptor (128,)."""
+    gives one descriptor (128,). Runs onnxruntime on the model's ONNX twin (cnn_core.fast_inference)."""
     crops = np.asarray(crops)
     single = crops.ndim == 3
     batch = crops[None] if single else crops
     if batch.ndim != 4 or batch.shape[1:] != (INPUT_SIZE, INPUT_SIZE, 3) or len(batch) == 0:
         raise ShapeError(f"crops must be (N, {INPUT_SIZE}, {INPUT_SIZE}, 3) with N ≥ 1, got {crops.shape}")
-    vectors = np.asarray(model.predict_on_batch(batch.astype(np.float32)), dtype=np.float32)
+    vectors = np.asarray(predict(model, batch.astype(np.float32))[0], dtype=np.float32)
     return vectors[0] if single else vectors

@@ -26,6 +26,7 @@ import numpy as np
 
 from cnn_core.errors import FaceError, ShapeError
 from cnn_core.faces.detect import Detection, Face, detect_faces, pick_face
+from cnn_core.fast_inference.onnx_runner import predict
 from cnn_core.images import check_rgb
 
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ def run_net(model: keras.Model, inputs: np.ndarray) -> np.ndarray:
     inputs = np.asarray(inputs, np.float32)
     if inputs.ndim != 4 or inputs.shape[1:] != (NET_SIZE, NET_SIZE, 3) or len(inputs) == 0:
         raise ShapeError(f"inputs must be (N, {NET_SIZE}, {NET_SIZE}, 3) with N ≥ 1, got {inputs.shape}")
-    return np.asarray(model.predict_on_batch(inputs), np.float32)
+    return np.asarray(predict(model, inputs)[0], np.float32)  # onnxruntime on the model's ONNX twin
 
 
 def face_landmarks(

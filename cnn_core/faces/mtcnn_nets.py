@@ -21,9 +21,9 @@ from functools import lru_cache
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from cnn_core.errors import ModelFileError
+from cnn_core.fast_inference.onnx_runner import predict
 from cnn_core.readers.joblib_arrays import read_joblib_arrays
 from cnn_core.weights import weight_path
 
@@ -76,42 +76,41 @@ def load_package_weights(model: keras.Model, arrays: list[np.ndarray]) -> None:
 
 @dataclass(frozen=True)
 class MTCNNNets:
-    """The three weighted nets, each wrapped in one shape-polymorphic compiled function."""
+    """The three weighted Keras models; ``pnet``/``rnet``/``onet`` below run them with onnxruntime on
+    their ONNX translations (cnn_core.fast_inference.predict), 3-5x faster than a tf.function here."""
 
-    pnet: tf.types.experimental.PolymorphicFunction
-    rnet: tf.types.experimental.PolymorphicFunction
-    onet: tf.types.experimental.PolymorphicFunction
+    pnet: keras.Model
+    rnet: keras.Model
+    onet: keras.Model
 
 
 @lru_cache(maxsize=1)
 def load_mtcnn_nets() -> MTCNNNets:
     """Build the three nets with their verified weights, once per process (models are never mutated)."""
-    functions = {}
+    models = {}
     for net in _HEADS:
         model = build_mtcnn_net(net)
         load_package_weights(model, read_joblib_arrays(weight_path(f"mtcnn-{net}.lz4")))
-        size = _HEADS[net][0]
-        signature = [tf.TensorSpec([None, size, size, 3], tf.float32)]
-        function = tf.function(lambda x, model=model: model(x, training=False), input_signature=signature)
-        function(np.zeros((1, size or 12, size or 12, 3), np.float32))  # trace now, not on the first photo
-        functions[net] = function
-    return MTCNNNets(**functions)
+        size = _HEADS[net][0] or 12
+        predict(model, np.zeros((1, size, size, 3), np.float32))  # translate now, not on the first photo
+        models[net] = model
+    return MTCNNNets(**models)
 
 
 def pnet(nets: MTCNNNets, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """P-Net on normalised images (N, H, W, 3) → box offsets (N, h, w, 4) and face probability (N, h, w)."""
-    offsets, face = nets.pnet(x)
-    return offsets.numpy(), face.numpy()[..., 1]
+    offsets, face = predict(nets.pnet, x)
+    return offsets, face[..., 1]
 
 
 def rnet(nets: MTCNNNets, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """R-Net on normalised crops (N, 24, 24, 3) → box offsets (N, 4) and face probability (N,)."""
-    offsets, face = nets.rnet(x)
-    return offsets.numpy(), face.numpy()[:, 1]
+    offsets, face = predict(nets.rnet, x)
+    return offsets, face[:, 1]
 
 
 def onet(nets: MTCNNNets, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """O-Net on normalised crops (N, 48, 48, 3) → box offsets (N, 4), landmarks (N, 10) as five x then
     five y fractions of the box, and face probability (N,)."""
-    offsets, landmarks, face = nets.onet(x)
-    return offsets.numpy(), landmarks.numpy(), face.numpy()[:, 1]
+    offsets, landmarks, face = predict(nets.onet, x)
+    return offsets, landmarks, face[:, 1]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cnn_core.fast_inference.onnx_runner import predict
 from cnn_core.style.image_ops import (
     center_square,
     check_size,
@@ -138,7 +139,7 @@ def build_style_transformer(params: dict[str, np.ndarray] | None = None) -> kera
 def style_vector(predictor: keras.Model, style_image: np.ndarray) -> np.ndarray:
     """The (100,) style vector of a picture: its centred square at 256x256, RGB in [0, 1]."""
     square = center_square(check_style_image(style_image, "style image"), STYLE_SIDE)
-    return predictor.predict_on_batch(to_unit(square)[None])[0]  # a compiled call, 3x faster than eager
+    return predict(predictor, to_unit(square)[None])[0][0]
 
 
 def stylize_arbitrary(
@@ -149,4 +150,4 @@ def stylize_arbitrary(
     height, width = small.shape[:2]
     x = pad_to_multiple(to_unit(small), 4)[None]  # (1, H', W', 3)
     v = np.asarray(vector, dtype=np.float32).reshape(1, STYLE_DIM)
-    return to_uint8(transformer.predict_on_batch([x, v])[0, :height, :width])
+    return to_uint8(predict(transformer, x, v)[0][0, :height, :width])

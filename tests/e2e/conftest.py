@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from app_support.shared.warmup import WARM_LINE
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -30,8 +33,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-#: process id of each running server, by its URL
+#: process id and log file of each running server, by its URL
 SERVER_PIDS: dict[str, int] = {}
+SERVER_LOGS: dict[str, Path] = {}
 
 
 def _free_port() -> int:
@@ -54,40 +58,48 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 120) -
     raise TimeoutError(f"streamlit did not become healthy at {url}")
 
 
+def wait_warm(log: Path, timeout_s: float = 300) -> str:
+    """Wait for the server's "models warm" line in its ``log``; return that line."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for line in log.read_text(errors="replace").splitlines():
+            if line.startswith(WARM_LINE):
+                return line
+        time.sleep(0.3)
+    raise TimeoutError(f"no '{WARM_LINE}' line in {log} after {timeout_s:.0f} s")
+
+
 @contextmanager
-def streamlit_server() -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free port; yield its URL; stop it afterwards."""
+def streamlit_server(warm: bool = True) -> Iterator[str]:
+    """Run the app's server (``python serve.py``) on a free port, its output in a temporary log file
+    (``SERVER_LOGS[url]``); yield its URL once it answers and, with ``warm``, once its models are loaded;
+    stop it afterwards."""
     port = _free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    SERVER_PIDS[url] = process.pid
-    try:
-        _wait_healthy(url, process)
-        yield url
-    finally:
-        del SERVER_PIDS[url]
-        process.terminate()
+    with tempfile.TemporaryDirectory(prefix="cnn-lab-server-") as folder:
+        log = Path(folder) / "server.log"
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                [sys.executable, "serve.py", "--server.port", str(port), "--server.headless", "true"],
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        url = f"http://127.0.0.1:{port}"
+        SERVER_PIDS[url], SERVER_LOGS[url] = process.pid, log
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            _wait_healthy(url, process)
+            if warm:
+                wait_warm(log)
+            yield url
+        finally:
+            del SERVER_PIDS[url], SERVER_LOGS[url]
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from skimage import data
 
 from cnn_core.images import SAMPLE_NAMES
 from tests.e2e.conftest import assert_no_exception, set_number, settle, upload_bytes, wait_until_idle
-from tests.e2e.viewport import PHONE, PROJECTOR, assert_fits, assert_on_first_screen, screen, shared_link
+from tests.e2e.viewport import PROJECTOR, assert_on_first_screen, screen, shared_link
 
 SHOTS = os.environ.get("CNN_LAB_SHOTS")  # a folder to keep screenshots in, for a human look
 #: the page's first run on a fresh server builds EfficientNet-Lite0 and its feature model: minutes on a
@@ -165,20 +165,6 @@ def test_projector_an_upload_shows_its_results_beside_the_picker(browser, app_ur
         settle(page)
         assert_on_first_screen(page, page.get_by_text("Average of the 10 crops"))
         _shot(page, "activations_ten_crop_1280.png")
-
-
-def test_phone_every_tab_fits(browser, app_url):
-    for tab in (
-        "Feature maps",
-        "Top patches",
-        "Grad-CAM",
-        "Layer-1 filters",
-        "Receptive-field table",
-        "10-crop",
-    ):
-        with screen(browser, app_url, f"activations?act_tab={tab.replace(' ', '+')}", PHONE) as page:
-            wait_until_idle(page)
-            assert_fits(page)
 
 
 def test_a_link_made_on_top_patches_and_grad_cam_restores_the_view(browser, app_url):

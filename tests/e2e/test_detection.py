@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from urllib.parse import quote_plus
 
 import numpy as np
 import pytest
@@ -14,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from cnn_core.images import encode_png, load_image, sample_image
 from tests.e2e.conftest import assert_no_exception, set_number, settle
-from tests.e2e.viewport import PHONE, PROJECTOR, assert_fits, assert_on_first_screen, screen, shared_link
+from tests.e2e.viewport import PROJECTOR, assert_on_first_screen, screen, shared_link
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp"))
@@ -220,23 +219,3 @@ def test_the_result_is_on_the_first_screen_and_downloads_are_in_the_photos_pixel
         boxes = [d["box"] for d in json.loads(Path(download_info.value.path()).read_text())["detections"]]
         assert boxes and max(box[2] for box in boxes) > 1024  # the motorbike, in 1280-px coordinates
         page.screenshot(path=str(SCREENSHOTS / "detection_upload_1280.png"))
-
-
-TABS = (
-    "Step by step",
-    "IoU playground",
-    "Anchor boxes",
-    "Sliding windows",
-    "Region proposals (R-CNN)",
-    "Localization",
-    "The notes' YOLO encoding",
-)
-
-
-@pytest.mark.parametrize("tab", TABS)
-def test_no_tab_scrolls_sideways_on_a_phone(browser, app_url, tab):
-    """Issue 13: at 390x844 no tab scrolls sideways (the step images were 420 px wide)."""
-    query = f"det_tab={quote_plus(tab)}&det_rp_n=3"
-    with screen(browser, app_url, f"detection?{query}", PHONE) as page:
-        assert_fits(page)
-        page.screenshot(path=str(SCREENSHOTS / f"detection_phone_{TABS.index(tab)}.png"), full_page=True)

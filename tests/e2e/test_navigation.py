@@ -11,7 +11,7 @@ from tests.e2e.viewport import PROJECTOR, screen
 
 
 def test_first_visit_to_a_deep_link_gets_the_app_navigation(browser: Browser):
-    with streamlit_server() as url:  # a new server: no session has run app.py yet
+    with streamlit_server(warm=False) as url:  # a new server: no session has run app.py yet
         page = browser.new_page()
         page.goto(f"{url}/style-transfer")
         wait_until_idle(page)

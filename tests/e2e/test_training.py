@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_no_exception, set_number, settle, wait_until_idle
-from tests.e2e.viewport import PHONE, PROJECTOR, assert_fits, assert_on_first_screen, screen, shared_link
+from tests.e2e.viewport import PROJECTOR, assert_on_first_screen, screen, shared_link
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("CNN_LAB_SHOTS")  # a folder to keep screenshots in, for a human look
@@ -106,13 +106,6 @@ def test_own_class_from_uploads_skips_a_bad_file_and_removes_a_photo(app_page):
         page.get_by_text("The data: 2 classes").click()
     expect(remaining).to_be_visible(timeout=30_000)
     assert_no_exception(page)
-
-
-def test_phone_every_tab_fits(browser, app_url):
-    for tab in ("Transfer+learning", "Data+augmentation", "Why+ResNets+work"):
-        with screen(browser, app_url, f"training?tr_tab={tab}", PHONE) as page:
-            wait_until_idle(page, timeout_ms=SLOW_MS)
-            assert_fits(page)
 
 
 def test_a_link_made_on_the_augmentation_tab_restores_the_view(browser, app_url):

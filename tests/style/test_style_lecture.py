@@ -32,7 +32,7 @@ class _AdvancingJob:
     does between two reads of one redraw; each image is filled with its step number."""
 
     running = stopped = False
-    error = None
+    error = notice = None
     stage = 3
 
     def __init__(self) -> None:

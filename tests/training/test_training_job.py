@@ -1,35 +1,37 @@
-"""The server-wide gate on fine-tuning runs: a second one waits, and Stop ends the wait."""
+"""A fine-tuning run needs the whole server: in the line of heavy jobs it waits until nothing else runs,
+and Stop takes it out of the line before it touches the model or the data."""
 
 from __future__ import annotations
 
-import time
-
-from app_support.training.job import FINE_TUNING, TrainingJob
+from app_support.shared.job_pool import JobPool
+from app_support.training.job import TrainingJob
 from cnn_core.training.regimes import Regime
 from cnn_core.training.trainer import TrainSettings
+from tests.core.test_job_pool import FakeJob
 
 
-def _wait_for(condition, timeout_s: float = 30.0) -> bool:
-    """Poll ``condition`` (a hang guard, not a speed check)."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
-def test_a_fine_tuning_run_waits_while_another_holds_the_gate_and_stop_ends_the_wait():
-    assert FINE_TUNING.acquire(timeout=5)  # another visitor's fine-tuning run
+def test_a_fine_tuning_run_waits_while_another_job_runs_and_stop_takes_it_out_of_line():
+    pool = JobPool(2)
+    other = FakeJob("another visitor's job")
+    pool.submit(other)
     try:
-        # neither the model nor the data is touched before the gate opens
+        # neither the model nor the data is touched before it starts
         job = TrainingJob(None, None, Regime("full"), TrainSettings(epochs=1))  # type: ignore[arg-type]
-        assert _wait_for(lambda: job.waiting)
-        assert job.run is None and not job.done
+        pool.submit(job)
+        assert job.exclusive and job.queued and pool.position(job) == 1  # a slot is free, but not the server
+        assert job.notice.startswith("Queued: 1st in line")
         job.stop()
-        assert _wait_for(lambda: job.done)
-        assert job.run is None and job.error is None
+        assert not job.running and job.run is None and job.error is None
+        assert pool.counts == (1, 0)
     finally:
-        FINE_TUNING.release()
-    assert FINE_TUNING.acquire(blocking=False)  # the stopped job did not keep the gate
-    FINE_TUNING.release()
+        other.finish.set()
+        other.join(30)
+    assert pool.counts == (0, 0)
+
+
+def test_only_runs_that_back_propagate_through_the_base_need_the_whole_server():
+    needs = {
+        str(regime): TrainingJob(None, None, regime, TrainSettings()).exclusive  # type: ignore[arg-type]
+        for regime in (Regime("head"), Regime("partial", 12), Regime("full"), Regime("scratch"))
+    }
+    assert needs == {"head": False, "partial:12": True, "full": True, "scratch": True}

@@ -1,0 +1,76 @@
+"""The first visitor of Object detection after a server start, in Debian's Chromium: opening the page the
+moment the server answers (the models still loading) versus once the warm-up is done (``--after`` seconds
+later, 20 by default, as the issue asks), each on a fresh server (``python serve.py``).
+
+Run: ``.venv/bin/python -m benchmarks.bench_warm_up [--after 20]``. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import time
+from pathlib import Path
+
+from benchmarks.timing import peak_rss_mib
+
+GOAL_MS = 1000
+
+
+def _rss_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
+def first_visit_ms(wait_s: float | None) -> tuple[float, str, float]:
+    """(ms from goto to the settled page with its result, the server's warm line, server RSS in MiB) for
+    Detection opened on a fresh server at once (``wait_s`` None) or ``wait_s`` s after it answers."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.e2e.conftest import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        SERVER_LOGS,
+        SERVER_PIDS,
+        streamlit_server,
+        wait_until_idle,
+        wait_warm,
+    )
+
+    with streamlit_server(warm=False) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(f"{url}/")  # the browser's own start-up is not the server's
+        wait_until_idle(page)
+        if wait_s is not None:
+            time.sleep(wait_s)
+        start = time.perf_counter()
+        page.goto(f"{url}/detection")
+        wait_until_idle(page)
+        expect(page.get_by_text("object(s) found").first).to_be_visible(timeout=120_000)
+        ms = (time.perf_counter() - start) * 1000
+        line = wait_warm(SERVER_LOGS[url])
+        rss = _rss_mib(SERVER_PIDS[url])
+        browser.close()
+    return ms, line, rss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--after", type=float, default=20.0, help="seconds between the server start and the visit"
+    )
+    after = parser.parse_args().after
+    print(f"machine: {os.cpu_count()} CPU cores; load average {os.getloadavg()[0]:.1f}")
+    print(f"first open of Object detection on a fresh server (goal < {GOAL_MS} ms once warm):")
+    cold, _, _ = first_visit_ms(None)
+    print(f"  opened as soon as the server answers (models loading)  {cold:7.0f} ms", flush=True)
+    warm, line, rss = first_visit_ms(after)
+    print(f"  opened {after:.0f} s after the server answers                 {warm:7.0f} ms")
+    print(f"  server log: {line}")
+    print(f"  server RSS with every model warm: {rss:.0f} MiB (this script: {peak_rss_mib():.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The load harness (benchmarks/classroom.py): its students are told apart, and a short class of three
+runs against the test server without an error and without any student seeing another's photo or name."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from benchmarks.classroom import INTERACTIONS, foreign_marks, make_students, run_class
+
+STUDENTS = 3
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp"))  # a failed student's screen
+
+
+def test_every_student_has_a_photo_size_and_name_of_their_own():
+    students = make_students(8)
+    for student in students:
+        with Image.open(io.BytesIO(student.photo)) as photo:
+            assert photo.size == student.size  # the mark shown on screen is the photo's real size
+    assert (
+        len({s.size for s in students})
+        == len({s.name for s in students})
+        == len({s.photo for s in students})
+        == 8
+    )
+
+
+def test_a_leak_is_another_students_mark_as_a_whole_word():
+    ann, bo, cy = make_students(3)
+    width, height = bo.size
+    screen = f"1. {ann.name} · Boxes in the photo's {ann.marks[1]} pixels"
+    assert foreign_marks(screen, ann, [ann, bo, cy]) == []
+    assert foreign_marks(f"{screen} · 1. {cy.name}", ann, [ann, bo, cy]) == [cy.name]
+    assert foreign_marks(f"C: content, {width}x{height} px", ann, [ann, bo, cy]) == [f"{width}x{height}"]
+    assert foreign_marks(f"{width}x{height}0 and 1{width}x{height}", ann, [ann, bo, cy]) == []
+
+
+@pytest.mark.e2e
+def test_a_class_of_three_at_once_has_no_error_and_no_leak(app_url):
+    report = run_class(app_url, STUDENTS, shots=SCREENSHOTS)
+    print(report.table())
+    assert not report.errors, report.errors
+    assert not report.leaks, report.leaks
+    assert all(len(report.seconds[name]) == STUDENTS for name in INTERACTIONS), report.table()
