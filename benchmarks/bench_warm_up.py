@@ -24,7 +24,7 @@ def _rss_mib(pid: int) -> float:
 
 
 def first_visit_ms(wait_s: float | None) -> tuple[float, str, float]:
-    """(ms from goto to the settled page with its result, the server's warm line, server RSS in MiB) for
+    """(ms from goto to the page showing its result, the server's warm line, server RSS in MiB) for
     Detection opened on a fresh server at once (``wait_s`` None) or ``wait_s`` s after it answers."""
     from playwright.sync_api import expect, sync_playwright
 
@@ -47,9 +47,9 @@ def first_visit_ms(wait_s: float | None) -> tuple[float, str, float]:
             time.sleep(wait_s)
         start = time.perf_counter()
         page.goto(f"{url}/detection")
-        wait_until_idle(page)
-        expect(page.get_by_text("object(s) found").first).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("object(s) found").first).to_be_visible(timeout=120_000)  # the result
         ms = (time.perf_counter() - start) * 1000
+        wait_until_idle(page)
         line = wait_warm(SERVER_LOGS[url])
         rss = _rss_mib(SERVER_PIDS[url])
         browser.close()
