@@ -215,6 +215,6 @@ def estimate_caption(settings: GatysSettings, content: np.ndarray, job: GatysJob
     total = estimate_seconds(settings, width, height, pace)
     return (
         f"Estimated time ≈ {total:.0f} s: {PREPARE_SECONDS:.0f} s to compile the step + {settings.steps} "
-        f"steps × {pace:.3f} s at {w}x{h} px ({source}). Longer on a fresh server (it loads TensorFlow "
-        "first) or a busy one."
+        f"steps × {pace:.3f} s at {w}x{h} px ({source}). Longer on a busy server, or on one still "
+        "loading its networks (it does so when it starts)."
     )
