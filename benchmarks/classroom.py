@@ -4,6 +4,9 @@ Each student opens Detection, uploads a photo of their own, moves the score thre
 uploads a pair (their face and its mirror image), enrols themselves in the gallery under a unique name,
 then paints their photo with the fast style network. Every interaction is timed from the click (or the
 navigation) until Streamlit has finished the run it started and the result it should show is visible.
+Beside it, the server's share: from the page's request for a script run to the message that ends the run,
+as the page's websocket saw them; the rest of an interaction is the browser's (its
+uploads, rendering and pictures), and on one machine the browsers take CPU from the server.
 
 After each interaction the student's page is checked for an exception box and for a *leak*: anything
 that marks another student (their photo's unique pixel size, their gallery name) shown on this one's
@@ -24,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 from playwright.async_api import Browser, Locator, Page, async_playwright
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from cnn_core.images import encode_png, sample_image
@@ -53,6 +57,11 @@ def run_finished(frame: str | bytes) -> bool:
     """Whether a websocket frame from the server is the message that ends a script run. A rerun that
     takes a few milliseconds may never show as "running" on the page, but the server always says this."""
     return isinstance(frame, bytes) and ForwardMsg.FromString(frame).WhichOneof("type") == "script_finished"
+
+
+def rerun_asked(frame: str | bytes) -> bool:
+    """Whether a websocket frame from the page asks the server for a script run."""
+    return isinstance(frame, bytes) and BackMsg.FromString(frame).WhichOneof("type") == "rerun_script"
 
 
 @dataclass(frozen=True)
@@ -119,19 +128,29 @@ class ClassReport:
 
     n: int
     seconds: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in INTERACTIONS})
+    server_seconds: dict[str, list[float]] = field(
+        default_factory=lambda: {name: [] for name in INTERACTIONS}
+    )
     errors: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
     wall_s: float = 0.0
 
     def table(self) -> str:
-        """One line per interaction: how many students finished it, p50, p95 and max in seconds."""
-        lines = [f"{'interaction':<18} {'done':>6} {'p50 s':>8} {'p95 s':>8} {'max s':>8}"]
+        """One line per interaction: how many students finished it, then p50, p95 and max in seconds of the
+        whole interaction and p50 and p95 of the server's share."""
+        lines = [
+            f"{'interaction':<18} {'done':>6} {'p50 s':>8} {'p95 s':>8} {'max s':>8}"
+            f" {'server p50':>11} {'p95':>6}"
+        ]
         for name, values in self.seconds.items():
-            if values:
-                p50, p95 = np.percentile(values, [50, 95])
-                figures = f"{p50:8.2f} {p95:8.2f} {max(values):8.2f}"
-            else:
-                figures = f"{'-':>8} {'-':>8} {'-':>8}"
+            server = self.server_seconds[name]
+            figures = (
+                "{:8.2f} {:8.2f} {:8.2f}".format(*np.percentile(values, [50, 95]), max(values))
+                if values
+                else f"{'-':>8} {'-':>8} {'-':>8}"
+            )
+            if server:
+                figures += " {:11.2f} {:6.2f}".format(*np.percentile(server, [50, 95]))
             lines.append(f"{name:<18} {len(values):>3}/{self.n:<2} {figures}")
         return "\n".join(lines)
 
@@ -157,10 +176,22 @@ class _Session:
         self.main = page.locator("[data-testid='stMain']")
         self.doing = "nothing yet"  # the step under way, named in an error
         self.runs = 0  # script runs finished on this page (see run_finished)
-        page.on("websocket", lambda socket: socket.on("framereceived", self._count))
+        self.asked_at = 0.0  # when the page last asked for a script run
+        self.server_s = 0.0  # from then to the end of the last run
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket) -> None:
+        socket.on("framesent", self._asked)
+        socket.on("framereceived", self._count)
+
+    def _asked(self, frame: str | bytes) -> None:
+        if rerun_asked(frame):
+            self.asked_at = time.perf_counter()
 
     def _count(self, frame: str | bytes) -> None:
-        self.runs += run_finished(frame)
+        if run_finished(frame):
+            self.runs += 1
+            self.server_s = time.perf_counter() - self.asked_at
 
     async def open(self, interaction: str, path: str, *expected: Locator) -> None:
         """Go to ``path`` and wait until the first run has finished and ``expected`` is visible."""
@@ -189,6 +220,7 @@ class _Session:
             await locator.wait_for(state="visible")
         if interaction is not None:
             self.report.seconds[interaction].append(time.perf_counter() - start)
+            self.report.server_seconds[interaction].append(self.server_s)
         await self._check()
 
     async def _check(self) -> None:

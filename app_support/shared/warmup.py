@@ -49,6 +49,7 @@ class WarmUp:
 #: in the order a lecture meets them; each is the loader a page itself calls, so the cache is shared
 WARM_UPS: tuple[WarmUp, ...] = (
     WarmUp("YOLOv3-tiny", ("detection",), "detection.cache:detector"),
+    WarmUp("Object detection's first view", (), "detection.sections:warm_first_view"),  # nobody waits
     WarmUp("MTCNN and the face ResNet", ("faces",), "faces.cache:face_models"),
     WarmUp(
         "EfficientNet-Lite0",

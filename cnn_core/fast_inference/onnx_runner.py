@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -15,8 +16,12 @@ if TYPE_CHECKING:
 class OnnxRunner:
     """``runner(*inputs) → [outputs]`` for one in-memory ONNX graph, inputs in the graph's input order.
 
-    ``threads``: onnxruntime's intra-op threads (0: one per physical core, its default). Sessions are
-    thread-safe for concurrent ``run`` calls, so one runner may serve every visitor of the app.
+    ``threads``: onnxruntime's intra-op threads (0: one per physical core, its default). One runner may
+    serve every visitor of the app: its calls take turns. A run already spreads over every core, and each
+    run at the same time would hold buffers of its own in the session's memory arena, which keeps its
+    largest size for good (ten students at once left ~300 MiB there; benchmarks/bench_classroom.py). The
+    pool threads sleep between a run's parallel steps instead of spinning, so the visitors' own Python
+    work between runs gets the cores (a class on 2 cores finished about twice as fast).
     """
 
     def __init__(self, model: onnx.ModelProto, threads: int = 0) -> None:
@@ -25,10 +30,12 @@ class OnnxRunner:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
             model.SerializeToString(), options, providers=["CPUExecutionProvider"]
         )
         self.input_names = [i.name for i in self.session.get_inputs()]
+        self._turn = threading.Lock()
 
     def __call__(self, *inputs: np.ndarray) -> list[np.ndarray]:
         """The graph's outputs for float32 ``inputs`` (converted if needed), in the graph's output order."""
@@ -36,7 +43,8 @@ class OnnxRunner:
             name: np.ascontiguousarray(x, np.float32)
             for name, x in zip(self.input_names, inputs, strict=True)
         }
-        return self.session.run(None, feed)
+        with self._turn:
+            return self.session.run(None, feed)
 
 
 @lru_cache(maxsize=8)
