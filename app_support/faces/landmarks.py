@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_support.faces.cache import MEMO_SIZE, face_models, landmark_net
+from app_support.faces.cache import found_faces, landmark_net
 from app_support.faces.landmark_plots import draw_photo, draw_zoom
 from app_support.faces.photos import Photos
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL
 from app_support.shared.visitor_cache import fingerprint, session_memo
 from cnn_core.errors import CNNLabError
-from cnn_core.faces.detect import MIN_FACE_PX, Detection, detect_faces
+from cnn_core.faces.detect import MIN_FACE_PX
 from cnn_core.faces.landmark_geometry import EyeAlignment, eye_alignment, region_of
 from cnn_core.faces.landmarks import NET_SIZE, POINTS, FaceLandmarks, face_landmarks
 from cnn_core.images import WORKING_SIDE
@@ -51,11 +51,13 @@ def landmarks_section(photos: Photos) -> None:
     label = which.radio("Photo", list(photos.pictures), horizontal=True, key="faces_lm_photo", bind=IN_URL)
     numbers = toggles.toggle("Number the points", value=True, key="faces_lm_numbers", bind=IN_URL)
     mtcnn = toggles.toggle("MTCNN's 5 points", value=True, key="faces_lm_mtcnn", bind=IN_URL)
-    image = photos.pictures[label]
-    tag = fingerprint(image)
+    picture = photos.pictures[label]
+    image, tag = picture.pixels, fingerprint(picture.pixels)
     try:
         found = session_memo(
-            "faces", ("landmarks", tag), lambda: face_landmarks(image, landmark_net(), _detection(image, tag))
+            "faces",
+            ("landmarks", tag),
+            lambda: face_landmarks(image, landmark_net(), found_faces(image, sample=picture.sample)),
         )
     except CNNLabError as err:
         show_error(err)
@@ -86,13 +88,6 @@ def landmarks_section(photos: Photos) -> None:
         caption=f"What the network saw: face #{chosen + 1}'s {crop.width}x{crop.height} box padded with "
         f"black to {crop.side}x{crop.side}, resized to {NET_SIZE}x{NET_SIZE} (shown twice as large).",
         width=2 * NET_SIZE,
-    )
-
-
-def _detection(image: np.ndarray, tag: str) -> Detection:
-    """MTCNN's faces of the photo: the result the photo above already computed (same memo key)."""
-    return session_memo(
-        "faces", ("detect", tag), lambda: detect_faces(image, nets=face_models().nets), MEMO_SIZE
     )
 
 

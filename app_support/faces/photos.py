@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 
-from app_support.faces.cache import MEMO_SIZE, FaceModels, face_models
+from app_support.faces.cache import MEMO_SIZE, FaceModels, face_models, found_faces
 from app_support.faces.plots import difference_bars, distance_gauge, draw_faces
-from app_support.shared.image_picker import image_picker
+from app_support.shared.image_picker import Picture, image_picker
 from app_support.shared.layout import controls_and_result, explanation, thumbnail
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL, bound_slider
 from app_support.shared.visitor_cache import fingerprint, session_memo
 from cnn_core.errors import CNNLabError
 from cnn_core.faces.align import CROP_SIZE
-from cnn_core.faces.detect import MIN_FACE_PX, Detection, detect_faces
+from cnn_core.faces.detect import MIN_FACE_PX, Detection
 from cnn_core.faces.embed import EMBEDDING_SIZE
 from cnn_core.faces.pipeline import FaceSample, describe_face
 from cnn_core.faces.salient import RELATIVE_SIZE, SECONDARY_SCORE
@@ -51,7 +51,7 @@ class Photos:
 
     faces: dict[str, FaceSample]
     threshold: float
-    pictures: dict[str, np.ndarray] = field(default_factory=dict)
+    pictures: dict[str, Picture] = field(default_factory=dict)
 
 
 def top() -> Photos:
@@ -59,7 +59,7 @@ def top() -> Photos:
     verdict's binary-classification view folded away under them."""
     models = face_models()
     controls, result = controls_and_result()
-    pictures: dict[str, np.ndarray] = {}
+    pictures: dict[str, Picture] = {}
     samples: list[FaceSample | None] = []
     with controls:
         threshold = bound_slider(
@@ -92,11 +92,11 @@ def top() -> Photos:
 
 def photo_column(
     side: str, default_sample: str, models: FaceModels, label: str
-) -> tuple[np.ndarray | None, FaceSample | None]:
+) -> tuple[Picture | None, FaceSample | None]:
     """Picker → the photo as a thumbnail with its faces drawn → (for a group) a choice → the chosen face.
 
-    Returns the photo's pixels (None when none could be read) and the chosen face, aligned and described
-    (None on failure). The
+    Returns the photo (None when none could be read) and the chosen face, aligned and described (None on
+    failure). The
     default face is the photo's largest; a choice is offered only among ``Detection.candidates``, so a
     small, unsure "face" in a portrait's clutter is shown but never makes a choice necessary.
     """
@@ -105,12 +105,10 @@ def photo_column(
         return None, None
     image, tag = picture.pixels, fingerprint(picture.pixels)
     try:
-        detection = session_memo(
-            "faces", ("detect", tag), lambda: detect_faces(image, nets=models.nets), MEMO_SIZE
-        )
+        detection = found_faces(image, sample=picture.sample)
     except CNNLabError as err:
         show_error(err)
-        return image, None
+        return picture, None
     index = _choose(detection, label, side)
     try:
         sample = session_memo(
@@ -123,9 +121,9 @@ def photo_column(
         if detection.faces:
             _show_faces(image, detection, index)
         show_error(err)
-        return image, None
+        return picture, None
     _show_faces(image, detection, sample.index)
-    return image, sample
+    return picture, sample
 
 
 def _show_faces(image: np.ndarray, detection: Detection, chosen: int | None) -> None:

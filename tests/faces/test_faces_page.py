@@ -85,6 +85,28 @@ def test_default_samples_show_faces_and_a_verdict():
     ]
 
 
+def test_the_samples_faces_are_found_once_for_every_visitor_and_an_uploads_in_its_session(monkeypatch, pngs):
+    from app_support.faces import cache
+
+    calls: list[tuple[int, ...]] = []
+    find = cache.detect_faces
+
+    def counted(image, **kwargs):
+        calls.append(image.shape)
+        return find(image, **kwargs)
+
+    monkeypatch.setattr(cache, "detect_faces", counted)
+    _page()  # a first visitor: the samples' faces are found now, unless an earlier test found them
+    calls.clear()
+    second = _page()  # another visitor opens the page
+    assert not second.exception and calls == []
+    _upload(second, "a", "astronaut", pngs["astronaut"])
+    assert calls == [sample_image("astronaut").shape]  # their own photo: found for them
+    third = _page()
+    _upload(third, "a", "astronaut", pngs["astronaut"])
+    assert len(calls) == 2  # the same upload by another visitor is not shared with them
+
+
 def test_a_group_photo_offers_its_faces(pngs):
     at = _page()
     _upload(at, "a", "group", pngs["group"])
