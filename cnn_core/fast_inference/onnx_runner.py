@@ -19,9 +19,9 @@ class OnnxRunner:
     ``threads``: onnxruntime's intra-op threads (0: one per physical core, its default). One runner may
     serve every visitor of the app: its calls take turns. A run already spreads over every core, and each
     run at the same time would hold buffers of its own in the session's memory arena, which keeps its
-    largest size for good (ten students at once left ~300 MiB there; benchmarks/bench_classroom.py). The
-    pool threads sleep between a run's parallel steps instead of spinning, so the visitors' own Python
-    work between runs gets the cores (a class on 2 cores finished about twice as fast).
+    largest size for good (ten visitors' threads at once left ~300 MiB there). The pool threads sleep
+    between a run's parallel steps instead of spinning, so the visitors' own Python work between runs gets
+    the cores: thirty visitors' network calls on 2 cores finished in about half the time.
     """
 
     def __init__(self, model: onnx.ModelProto, threads: int = 0) -> None:
