@@ -173,7 +173,6 @@ def stage_controls() -> tuple[Stage | None, np.ndarray | None]:
     return stage, picture.pixels
 
 
-@st.fragment
 def warm_first_view() -> None:
     """What the page's first visit shows, computed before it comes (the server's warm-up calls this): the
     default sample's working copy and its network pass at the default input size, in the server-wide
@@ -182,6 +181,7 @@ def warm_first_view() -> None:
     network_pass(copy, DEFAULT_SIZE, sample=True)
 
 
+@st.fragment
 def detection() -> None:
     """The photo and thresholds beside the annotated result, then YOLO's stages on it one by one; a
     fragment, so moving a threshold reruns this tab, not the whole page."""

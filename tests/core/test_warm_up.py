@@ -83,6 +83,18 @@ def test_detections_first_view_is_the_cache_entry_a_first_visit_reads():
     assert app.markdown[0].value == "first visit read a 416x416 pass"
 
 
+def test_detections_first_view_computes_outside_any_page_run(monkeypatch):
+    """The warm-up thread calls it with no script run around it (where, e.g., an ``st.fragment`` would
+    return without running)."""
+    from app_support.detection import sections
+    from cnn_core.detection.yolov3_tiny import DEFAULT_SIZE
+
+    passes = []
+    monkeypatch.setattr(sections, "network_pass", lambda image, size, sample: passes.append((size, sample)))
+    sections.warm_first_view()
+    assert passes == [(DEFAULT_SIZE, True)]
+
+
 def test_run_loads_in_order_keeps_going_after_a_failure_and_prints_one_line(stand_ins, capsys):
     warming = Warming()
     warm_ups = (
