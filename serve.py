@@ -29,10 +29,15 @@ if not hasattr(GLIBC, "malloc_trim"):
     GLIBC = None
 
 
-def warm_up_once_serving() -> None:
-    """Wait for Streamlit's runtime to exist, then start the warm-up thread (once per process)."""
+def wait_for_runtime() -> None:
+    """Return once Streamlit's runtime exists (it has read the server's options by then)."""
     while not runtime.exists():
         time.sleep(0.1)
+
+
+def warm_up_once_serving() -> None:
+    """Wait for Streamlit's runtime to exist, then start the warm-up thread (once per process)."""
+    wait_for_runtime()
     WARMING.start()
 
 
@@ -48,8 +53,7 @@ def release_closed_sessions() -> None:
     """Every SWEEP_EVERY_S seconds, free the uploads of sessions Streamlit has forgotten, then give the
     free pages of the C heap back to the system (glibc's ``malloc_trim``), so that what finished sessions
     held leaves the server's resident size."""
-    while not runtime.exists():  # the server's options are read by then
-        time.sleep(0.1)
+    wait_for_runtime()
     janitor = SessionJanitor(ttl_s=st.get_option("server.disconnectedSessionTTL"))
     while True:
         time.sleep(SWEEP_EVERY_S)
