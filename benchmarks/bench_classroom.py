@@ -1,7 +1,13 @@
 """A class of N students at once against one server: latency per interaction, errors, leaks, server memory.
 
 Run: .venv/bin/python -m benchmarks.bench_classroom --n 10     (or --n 30; prints figures)
+     .venv/bin/python -m benchmarks.bench_classroom --n 30 --websockets
      .venv/bin/python -m benchmarks.bench_classroom --n 30 --url http://host:8501 --pid 1234
+
+Students are browser contexts of one Debian Chromium (``classroom``), or with --websockets visitors that
+speak Streamlit's protocol without rendering (``classroom_websockets``): the browsers share this machine's
+cores with the server, the websocket visitors almost do not, so their figures are the server's, what a
+class on laptops of its own meets.
 
 Without --url it starts its own server as `make run` does (serve.py, the classroom settings) and
 drops a closed tab's session after --session-ttl seconds (Streamlit's default keeps it 120 s, so memory
@@ -91,6 +97,7 @@ def main() -> int:
         "--session-ttl", type=int, default=15, help="own server: seconds a closed tab's session is kept"
     )
     parser.add_argument("--no-warmup", action="store_true", help="no untimed first student")
+    parser.add_argument("--websockets", action="store_true", help="students without browsers")
     args = parser.parse_args()
 
     from tests.e2e.conftest import SERVER_PIDS
@@ -100,7 +107,7 @@ def main() -> int:
         rss = (lambda: memory_mib(pid, "VmRSS")) if pid else (lambda: float("nan"))
         print(f"server {url}, pid {pid}; RSS at start {rss():.0f} MiB")
         if not args.no_warmup:
-            warm = run_class(url, 1, args.timeout)
+            warm = run_class(url, 1, args.timeout, browsers=not args.websockets)
             print(f"warm-up student: {warm.wall_s:.0f} s, errors {len(warm.errors)} {warm.errors[:1]}")
             time.sleep(args.idle)  # as long as after the class: its session is gone too (--session-ttl)
         baseline = rss()
@@ -108,7 +115,7 @@ def main() -> int:
             f"RSS baseline (warm models, {args.idle:.0f} s after the warm-up student left) {baseline:.0f} MiB"
         )
         with PeakSampler(pid) if pid else nullcontext() as sampler:
-            report = run_class(url, args.n, args.timeout)
+            report = run_class(url, args.n, args.timeout, browsers=not args.websockets)
         _print_report(report)
         if pid:
             print(

@@ -49,6 +49,13 @@ INTERACTIONS = (
     "open fast style",
     "style own photo",
 )
+#: what each step's result shows: Detection's found objects, the Faces verdict (for the pair: the same
+#: person), a student's gallery entry, the fast style network's painting and the student's photo as content
+FOUND = "object(s) found"
+VERDICT, SAME = re.compile("Same person|Different people"), "Same person"
+PAINTED = re.compile(r"learned styles, \d+ ms")
+#: the Style transfer page on its fast methods, 256 px
+FAST_STYLE_QUERY = "st_tab=Fast+methods&st_fast_size=256"
 #: the app after a script run: Streamlit marks its root with the run state
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
@@ -74,6 +81,16 @@ class Student:
     size: tuple[int, int]
     face: bytes
     mirrored_face: bytes
+
+    @property
+    def gallery_entry(self) -> str:
+        """This student's line in the gallery after enrolling."""
+        return f"1. {self.name}"
+
+    @property
+    def content_caption(self) -> str:
+        """The Style page's caption of this student's photo as content image."""
+        return f"C: content, {self.size[0]}x{self.size[1]} px"
 
     @property
     def marks(self) -> tuple[str, str]:
@@ -252,15 +269,14 @@ async def _lesson(session: _Session, base_url: str) -> None:
     width, height = me.size
     own_size = main.get_by_text(re.compile(rf"\b{width}x{height}\b")).first
 
-    await session.open("open detection", f"{base_url}/detection", main.get_by_text("object(s) found").first)
+    await session.open("open detection", f"{base_url}/detection", main.get_by_text(FOUND).first)
     await session.choose_upload("det_source")
     await session.upload("upload photo", ".st-key-det_upload", f"{slug}.png", me.photo, own_size)
     slider = main.locator("[data-testid='stSlider']").filter(has_text="Score threshold").get_by_role("slider")
     await session.act("move threshold", lambda: slider.press("Home"), own_size)
 
-    verdict = re.compile("Same person|Different people")
-    await session.open("open faces", f"{base_url}/faces", main.get_by_text(verdict).first)
-    pair = (("a", me.face, ()), ("b", me.mirrored_face, (main.get_by_text("Same person", exact=True),)))
+    await session.open("open faces", f"{base_url}/faces", main.get_by_text(VERDICT).first)
+    pair = (("a", me.face, ()), ("b", me.mirrored_face, (main.get_by_text(SAME, exact=True),)))
     for side, data, expected in pair:
         await session.choose_upload(f"faces_{side}_source")
         interaction = f"upload face {side.upper()}"
@@ -270,15 +286,15 @@ async def _lesson(session: _Session, base_url: str) -> None:
     name_field = page.locator(".st-key-faces_enrol_name input")
     await name_field.fill(me.name)
     await session.act("type a name", lambda: name_field.press("Enter"), timed=False)
-    gallery_entry = main.get_by_text(f"1. {me.name}", exact=True)
+    gallery_entry = main.get_by_text(me.gallery_entry, exact=True)
     await session.act("enrol in gallery", page.locator(".st-key-faces_enrol button").click, gallery_entry)
 
-    painted = main.get_by_text(re.compile(r"learned styles, \d+ ms")).first
-    fast = f"{base_url}/style-transfer?st_tab=Fast+methods&st_fast_size=256"
+    painted = main.get_by_text(PAINTED).first
+    fast = f"{base_url}/style-transfer?{FAST_STYLE_QUERY}"
     await session.open("open fast style", fast, painted)
     await page.get_by_role("button", name="Content image C").click()
     await session.choose_upload("st_content_source")
-    own_content = main.get_by_text(f"C: content, {width}x{height} px")
+    own_content = main.get_by_text(me.content_caption)
     await session.upload(
         "style own photo", ".st-key-st_content_upload", f"{slug}.png", me.photo, own_content, painted
     )
@@ -325,10 +341,19 @@ async def run_class_async(
     return lesson.report
 
 
-def run_class(base_url: str, n: int, timeout_s: float = 120, shots: Path | None = None) -> ClassReport:
-    """``run_class_async`` for ``make_students(n)``, from synchronous code: in a thread of its own, so it
-    works beside a running event loop (Playwright's sync API in the same test session has one)."""
+def run_class(
+    base_url: str, n: int, timeout_s: float = 120, shots: Path | None = None, browsers: bool = True
+) -> ClassReport:
+    """``run_class_async`` for ``make_students(n)`` (or, not ``browsers``, the websocket visitors'
+    lesson of ``classroom_websockets``), from synchronous code: in a thread of its own, so it works beside
+    a running event loop (Playwright's sync API in the same test session has one)."""
+    from benchmarks import classroom_websockets
+
+    students = make_students(n)
+    lesson = (
+        run_class_async(base_url, students, timeout_s, shots)
+        if browsers
+        else classroom_websockets.run_class_async(base_url, students, timeout_s)
+    )
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(
-            asyncio.run, run_class_async(base_url, make_students(n), timeout_s, shots)
-        ).result()
+        return pool.submit(asyncio.run, lesson).result()

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app_support.shared.share_link import NOT_IN_LINK
 from app_support.shared.ui import show_error
 from app_support.shared.upload import file_uploader
 from app_support.shared.url import IN_URL
-from app_support.shared.visitor_cache import fingerprint, session_memo
+from app_support.shared.visitor_cache import session_memo
 from cnn_core.errors import CNNLabError
 from cnn_core.images import MAX_PIXELS, SAMPLE_NAMES, WORKING_SIDE, decode_image, sample_image
 
@@ -36,13 +37,14 @@ def cached_sample(name: str) -> np.ndarray:
     return sample_image(name)
 
 
-def decoded_upload(data: bytes, max_side: int | None) -> np.ndarray:
-    """Decode an upload once per visitor: kept in this session's state, never in a server-wide cache,
-    so one visitor's photos are never held on behalf of another."""
+def decoded_upload(file: UploadedFile, max_side: int | None) -> np.ndarray:
+    """Decode an upload once per visitor: kept in this session's state under the upload's id (so a rerun
+    neither decodes nor hashes the file again), never in a server-wide cache, so one visitor's photos are
+    never held on behalf of another."""
     return session_memo(
         f"image_picker_{max_side or 'full'}",
-        fingerprint(data),
-        lambda: decode_image(data, max_side=max_side),
+        file.file_id,
+        lambda: decode_image(file.getvalue(), max_side=max_side),
         UPLOADS_KEPT if max_side else FULL_SIZE_UPLOADS_KEPT,
     )
 
@@ -84,7 +86,7 @@ def image_picker(
     if file is None:
         return None
     try:
-        return Picture(decoded_upload(file.getvalue(), max_side), sample=False)
+        return Picture(decoded_upload(file, max_side), sample=False)
     except CNNLabError as err:
         show_error(err)
         return None

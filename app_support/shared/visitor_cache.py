@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import weakref
 from collections.abc import Callable, Hashable
 from contextlib import nullcontext
 from typing import Any, TypeVar
@@ -24,9 +25,26 @@ T = TypeVar("T")
 VISITOR_ENTRIES = 4
 
 
+#: fingerprints of read-only arrays, by ``id``: (a weak reference to the array, its fingerprint)
+_READ_ONLY_FINGERPRINTS: dict[int, tuple[weakref.ref, str]] = {}
+
+
 def fingerprint(data: np.ndarray | bytes) -> str:
-    """A short id of an image's pixels (or a file's bytes), to key widgets and caches that belong to it."""
-    raw = data.tobytes() if isinstance(data, np.ndarray) else data
+    """A short id of an image's pixels (or a file's bytes), to key widgets and caches that belong to it:
+    BLAKE2b of the bytes, 6 bytes long. A read-only array cannot change, so its fingerprint is computed
+    once (a phone photo's 36 MB take ~55 ms, and every rerun keys its caches with it)."""
+    if isinstance(data, np.ndarray) and not data.flags.writeable:
+        known = _READ_ONLY_FINGERPRINTS.get(id(data))
+        if known is not None and known[0]() is data:
+            return known[1]
+        digest = _blake2b(data.tobytes())
+        forget = functools.partial(_READ_ONLY_FINGERPRINTS.pop, id(data), None)
+        _READ_ONLY_FINGERPRINTS[id(data)] = (weakref.ref(data, lambda _: forget()), digest)
+        return digest
+    return _blake2b(data.tobytes() if isinstance(data, np.ndarray) else data)
+
+
+def _blake2b(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=6).hexdigest()
 
 
@@ -41,13 +59,16 @@ def _hashable(value: Any) -> Hashable:
 
 def session_memo(namespace: str, key: Hashable, compute: Callable[[], T], size: int = VISITOR_ENTRIES) -> T:
     """``compute()`` once per visitor and key, keeping the last ``size`` results of ``namespace``; a
-    CNNLabError is kept too and raised again on each later call (a bad file is read once, not per rerun)."""
+    CNNLabError is kept too and raised again on each later call (a bad file is read once, not per rerun).
+    An array result is made read-only: every later run gets this same array, which no caller may change."""
     memo: dict[Hashable, Any] = st.session_state.setdefault(f"memo_{namespace}", {})
     if key not in memo:
         while len(memo) >= size:
             memo.pop(next(iter(memo)))
         try:
             memo[key] = compute()
+            if isinstance(memo[key], np.ndarray):
+                memo[key].setflags(write=False)
         except CNNLabError as err:
             memo[key] = err.with_traceback(None)  # without its frames, which hold the inputs
     if isinstance(memo[key], CNNLabError):
