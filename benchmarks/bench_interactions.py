@@ -190,7 +190,7 @@ def print_server_table(pages: list[str], repeats: int) -> None:
     print(f"  {'page':15s} {'interaction':34s} {'ms':>6s} {'served':>7s} {'goal':>5s}")
     for script in pages:
         for interaction, ms, served, error in server_times(script, PAGES[script], repeats):
-            flag = "" if ms < interaction.goal_ms else "  over"
+            flag = "" if served < interaction.goal_ms else "  over"
             note = f"  ! {error[:70]}" if error else ""
             print(
                 f"  {script[:-3]:15s} {interaction.label:34s} {ms:6.0f} {served:7.0f}"
