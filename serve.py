@@ -71,11 +71,12 @@ def send_without_delay() -> None:
 
 def keep_keras_between_runs() -> None:
     """Streamlit ends every script run by resetting "stateful modules": with Keras imported, that is
-    ``keras.backend.clear_session()``, a second full garbage collection (after ``runner.postScriptGC``'s)
-    and TensorFlow's kernel cache emptied, ~7 ms of every visitor's every interaction, holding the GIL
-    (150 ms before the warm-up froze TensorFlow's objects). The reset is for scripts that build a model on
-    every run; this app builds each once (``st.cache_resource``) and draws with matplotlib's object API,
-    never pyplot (the other module Streamlit resets), so its server skips the reset."""
+    ``keras.backend.clear_session()``, a full garbage collection (besides ``runner.postScriptGC``'s, which
+    the app's config turns off) and TensorFlow's kernel cache emptied, ~7 ms of every visitor's every
+    interaction, holding the GIL (150 ms before the warm-up froze TensorFlow's objects). The reset is for
+    scripts that build a model on every run; this app builds each once (``st.cache_resource``) and draws
+    with matplotlib's object API, never pyplot (the other module Streamlit resets), so its server skips
+    the reset."""
     script_runner._clean_problem_modules = lambda: None
 
 

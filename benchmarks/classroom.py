@@ -83,6 +83,16 @@ class Student:
     mirrored_face: bytes
 
     @property
+    def slug(self) -> str:
+        """The name as a file name: "student_001"."""
+        return self.name.lower().replace(" ", "_")
+
+    @property
+    def size_mark(self) -> str:
+        """The photo's size as the pages write it: "WxH"."""
+        return "{}x{}".format(*self.size)
+
+    @property
     def gallery_entry(self) -> str:
         """This student's line in the gallery after enrolling."""
         return f"1. {self.name}"
@@ -90,13 +100,12 @@ class Student:
     @property
     def content_caption(self) -> str:
         """The Style page's caption of this student's photo as content image."""
-        return f"C: content, {self.size[0]}x{self.size[1]} px"
+        return f"C: content, {self.size_mark} px"
 
     @property
     def marks(self) -> tuple[str, str]:
         """What only this student's screen may show: the gallery name and the photo's size "WxH"."""
-        width, height = self.size
-        return self.name, f"{width}x{height}"
+        return self.name, self.size_mark
 
 
 def make_students(n: int) -> list[Student]:
@@ -136,6 +145,13 @@ def foreign_marks(text: str, me: Student, students: list[Student]) -> list[str]:
         for mark in student.marks
         if re.search(rf"(?<![\w.]){re.escape(mark)}(?![\w])", text)
     ]
+
+
+def failure(me: Student, doing: str, err: Exception) -> str:
+    """The error line of a student whose lesson stopped: who, at which step, the exception's type and the
+    first line of its message (many time-outs have none)."""
+    lines = str(err).splitlines()
+    return f"{me.name}, {doing}: {type(err).__name__}: {lines[0][:300] if lines else ''}"
 
 
 @dataclass
@@ -265,9 +281,8 @@ class _Session:
 async def _lesson(session: _Session, base_url: str) -> None:
     """What one student does, interaction by interaction (see INTERACTIONS)."""
     page, me, main = session.page, session.me, session.main
-    slug = me.name.lower().replace(" ", "_")
-    width, height = me.size
-    own_size = main.get_by_text(re.compile(rf"\b{width}x{height}\b")).first
+    slug = me.slug
+    own_size = main.get_by_text(re.compile(rf"\b{me.size_mark}\b")).first
 
     await session.open("open detection", f"{base_url}/detection", main.get_by_text(FOUND).first)
     await session.choose_upload("det_source")
@@ -312,8 +327,7 @@ async def _attend(browser: Browser, me: Student, lesson: _Class) -> None:
     try:
         await _lesson(session, lesson.base_url)
     except Exception as err:  # a time-out or a vanished element: recorded, the others carry on
-        first_line = str(err).splitlines()[0][:300]
-        report.errors.append(f"{me.name}, {session.doing}: {type(err).__name__}: {first_line}")
+        report.errors.append(failure(me, session.doing, err))
         if lesson.shots is not None:
             await page.screenshot(
                 path=lesson.shots / f"classroom_{me.name.replace(' ', '_')}.png", full_page=True

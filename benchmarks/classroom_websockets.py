@@ -24,6 +24,7 @@ from benchmarks.classroom import (
     VERDICT,
     ClassReport,
     Student,
+    failure,
     foreign_marks,
 )
 from benchmarks.streamlit_client import StreamlitVisitor
@@ -83,8 +84,7 @@ class _Lesson:
 async def _attend(base_url: str, me: Student, students: list[Student], report: ClassReport, timeout_s: float):
     """One student's lesson (``INTERACTIONS``); a failure ends this student's lesson only."""
     lesson = _Lesson(base_url, me, students, report, timeout_s)
-    slug = me.name.lower().replace(" ", "_")
-    own_size = "{}x{}".format(*me.size)
+    slug, own_size = me.slug, me.size_mark
     try:
         await lesson.open("open detection", "detection", FOUND)
         await lesson.upload("upload photo", "det", f"{slug}.png", me.photo, own_size)
@@ -105,8 +105,7 @@ async def _attend(base_url: str, me: Student, students: list[Student], report: C
             "style own photo", "st_content", f"{slug}.png", me.photo, me.content_caption, PAINTED
         )
     except Exception as err:  # a time-out, a closed socket, a missing widget: recorded, the others carry on
-        first_line = str(err).splitlines()[0][:300] if str(err) else ""
-        report.errors.append(f"{me.name}, {lesson.doing}: {type(err).__name__}: {first_line}")
+        report.errors.append(failure(me, lesson.doing, err))
     finally:
         await lesson.close()
 

@@ -101,9 +101,9 @@ class StreamlitVisitor:
     def widget(self, key: str) -> Shown:
         """The widget whose ``key`` (the one the app gave it) or label is ``key``."""
         for shown in self.screen.values():
-            widget_id = getattr(getattr(shown.element, shown.kind), "id", "")
-            label = getattr(getattr(shown.element, shown.kind), "label", None)
-            if widget_id and (widget_id.endswith(f"-{key}") or label == key):
+            proto = getattr(shown.element, shown.kind, None)
+            widget_id = getattr(proto, "id", "")
+            if widget_id and (widget_id.endswith(f"-{key}") or getattr(proto, "label", None) == key):
                 return shown
         raise LookupError(f"no widget {key!r} on the page")
 
@@ -162,6 +162,7 @@ class StreamlitVisitor:
     async def upload(self, key: str, name: str, data: bytes, mime: str = "image/png") -> None:
         """Drop the file ``name`` on the file uploader ``key``: ask for its URLs, send it, name it in the
         widget's value, run."""
+        uploader = self.widget(key)
         request_id = uuid.uuid4().hex
         answer = self._file_urls[request_id] = asyncio.get_running_loop().create_future()
         message = BackMsg()
@@ -179,12 +180,12 @@ class StreamlitVisitor:
             timeout=60,
         )
         response.raise_for_status()
-        state = WidgetState(id=self.widget(key).element.file_uploader.id)
+        state = WidgetState(id=uploader.element.file_uploader.id)
         state.file_uploader_state_value.uploaded_file_info.add(
             file_id=urls.file_id, name=name, size=len(data), file_urls=urls
         )
         self.widgets[state.id] = state
-        await self.rerun(self.widget(key).fragment_id)
+        await self.rerun(uploader.fragment_id)
 
     async def _read(self) -> None:
         async for frame in self._socket:

@@ -37,9 +37,9 @@ def fingerprint(data: np.ndarray | bytes) -> str:
         known = _READ_ONLY_FINGERPRINTS.get(id(data))
         if known is not None and known[0]() is data:
             return known[1]
-        digest = _blake2b(data.tobytes())
-        forget = functools.partial(_READ_ONLY_FINGERPRINTS.pop, id(data), None)
-        _READ_ONLY_FINGERPRINTS[id(data)] = (weakref.ref(data, lambda _: forget()), digest)
+        key, digest = id(data), _blake2b(data.tobytes())
+        gone = weakref.ref(data, lambda _: _READ_ONLY_FINGERPRINTS.pop(key, None))
+        _READ_ONLY_FINGERPRINTS[key] = (gone, digest)
         return digest
     return _blake2b(data.tobytes() if isinstance(data, np.ndarray) else data)
 
