@@ -43,8 +43,8 @@ def main() -> None:
         stylize_arbitrary,
     )
     from cnn_core.style.image_ops import center_square, fit_longer_side, pad_to_multiple, to_unit
-    from cnn_core.style.mixing import style_weights
-    from cnn_core.style.multistyle import build_multistyle, stylize_multistyle
+    from cnn_core.style.mixing import NUM_STYLES, style_weights
+    from cnn_core.style.multistyle import build_multistyle, stylize_every_style, stylize_multistyle
     from cnn_core.weights import weight_path
     from cnn_core.zoo.efficientnet_lite import build_efficientnet_lite0
 
@@ -73,6 +73,16 @@ def main() -> None:
     }
     for name, call in figures.items():
         print(f"{name} at 384 px (Keras): {median_ms(call, args.repeats):.0f} ms/image")
+    tile = fit_longer_side(content, 112)  # the page's sheet of every style
+    sheets = {
+        "one by one": lambda: [
+            stylize_multistyle(multistyle, tile, style_weights({k: 1.0})) for k in range(NUM_STYLES)
+        ],
+        "one batch": lambda: stylize_every_style(multistyle, tile),
+    }
+    for name, call in sheets.items():
+        ms = median_ms(call, args.repeats)
+        print(f"the sheet of all {NUM_STYLES} styles at 112 px, {name}: {ms:.0f} ms")
 
     options = ort.SessionOptions()
     options.log_severity_level = 3

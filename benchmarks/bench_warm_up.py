@@ -1,6 +1,9 @@
 """The first visitor of Object detection after a server start, in Debian's Chromium: opening the page the
 moment the server answers (the models still loading) versus once the warm-up is done (``--after`` seconds
-later, 20 by default, as the issue asks), each on a fresh server (``python serve.py``).
+later, 20 by default, as the issue asks), each on a fresh server (``python serve.py``). Then, on another
+fresh server once warm, the first and the second visit of every page by a visitor without a browser
+(``streamlit_client``): the warm-up's own visit of every page (``rehearsal``) should leave the first as
+fast as the second.
 
 Run: ``.venv/bin/python -m benchmarks.bench_warm_up [--after 20]``. Prints figures; asserts nothing.
 """
@@ -8,11 +11,13 @@ Run: ``.venv/bin/python -m benchmarks.bench_warm_up [--after 20]``. Prints figur
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import re
 import time
 from pathlib import Path
 
+from app_support.shared.rehearsal import EVERY_PAGE, visit
 from benchmarks.timing import peak_rss_mib
 
 GOAL_MS = 1000
@@ -66,6 +71,20 @@ def first_visit_ms(wait_s: float | None) -> tuple[float, float, str, float]:
     return ms, server_ms, line, rss
 
 
+def _visit_ms(url: str, page: str) -> float:
+    """ms from asking for ``page``'s first run in a fresh session to its end."""
+    return asyncio.run(visit(url, page)).server_s * 1000
+
+
+def every_page_twice_ms() -> dict[str, tuple[float, float]]:
+    """{page: (first visit's run in ms, second visit's)} for every page of a fresh, warm server."""
+    from tests.e2e.conftest import streamlit_server
+
+    with streamlit_server() as url:
+        first = {page: _visit_ms(url, page) for page in EVERY_PAGE}
+        return {page: (first[page], _visit_ms(url, page)) for page in EVERY_PAGE}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -84,6 +103,10 @@ def main() -> None:
     print("  below the result; the browser's own start-up, ~0.25 s before it connects, is in both columns)")
     print(f"  server log: {line}")
     print(f"  server RSS with every model warm: {rss:.0f} MiB (this script: {peak_rss_mib():.0f} MiB)")
+    print("every page on a fresh server once warm, a visitor without a browser (server's run, ms):")
+    print(f"  {'page':<16} {'first visit':>12} {'second':>8}")
+    for page, (first, second) in every_page_twice_ms().items():
+        print(f"  {page or 'home':<16} {first:12.0f} {second:8.0f}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 
+from app_support.shared.streamlit_client import StreamlitVisitor
 from benchmarks.classroom import (
     FAST_STYLE_QUERY,
     FOUND,
@@ -27,7 +28,6 @@ from benchmarks.classroom import (
     failure,
     foreign_marks,
 )
-from benchmarks.streamlit_client import StreamlitVisitor
 
 
 class _Lesson:

@@ -208,6 +208,34 @@ def load_image(path: str | Path, *, max_side: int | None = WORKING_SIDE) -> np.n
     return decode_image(data, max_side=max_side)
 
 
+def _area_resized(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """``image`` at ``width`` x ``height``: each new pixel the mean of the source pixels it covers when
+    shrinking (OpenCV's area interpolation, no aliasing), bilinear when enlarging."""
+    import cv2
+
+    return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+
+
+def fit_height(image: np.ndarray, height: int) -> np.ndarray:
+    """An (H, W, C) or (H, W) uint8 image scaled to ``height`` rows, the aspect kept:
+    w' = max(1, round(W·height/H)).
+
+    >>> fit_height(np.zeros((300, 400, 3), np.uint8), 150).shape
+    (150, 200, 3)
+    """
+    return _area_resized(image, max(1, round(image.shape[1] * height / image.shape[0])), height)
+
+
+def fit_width(image: np.ndarray, width: int) -> np.ndarray:
+    """An (H, W, C) or (H, W) uint8 image scaled to ``width`` columns, the aspect kept:
+    h' = max(1, round(H·width/W)).
+
+    >>> fit_width(np.zeros((300, 400, 3), np.uint8), 60).shape
+    (45, 60, 3)
+    """
+    return _area_resized(image, width, max(1, round(image.shape[0] * width / image.shape[1])))
+
+
 def encode_png(rgb: np.ndarray) -> bytes:
     """PNG bytes of an (H, W, 3) or (H, W) uint8 array, e.g. for a download button."""
     buffer = io.BytesIO()

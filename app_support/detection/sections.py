@@ -16,7 +16,7 @@ import streamlit as st
 from app_support.detection import demos
 from app_support.detection.cache import detector, drawn_once, network_pass, sample_shapes, working
 from app_support.detection.steps import Stage, step_by_step
-from app_support.shared.image_picker import Picture, cached_sample, image_picker
+from app_support.shared.image_picker import Picture, image_picker
 from app_support.shared.layout import controls_and_result
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL, bound_slider
@@ -171,14 +171,6 @@ def stage_controls() -> tuple[Stage | None, np.ndarray | None]:
     empty = nothing_found(network, model.names, chosen)
     stage = Stage(network, selection, model, chosen.score, tag, Picture(copy, picture.sample), empty, name)
     return stage, picture.pixels
-
-
-def warm_first_view() -> None:
-    """What the page's first visit shows, computed before it comes (the server's warm-up calls this): the
-    default sample's working copy and its network pass at the default input size, in the server-wide
-    caches a visit reads, with this module and the page's others imported."""
-    copy = working(cached_sample(DEFAULT_SAMPLE), sample=True)
-    network_pass(copy, DEFAULT_SIZE, sample=True)
 
 
 @st.fragment

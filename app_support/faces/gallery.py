@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_support.faces.cache import face_models
 from app_support.faces.photos import PHOTOS, Photos, photo_column
-from app_support.shared.layout import controls_and_result, explanation
+from app_support.shared.layout import at_width, controls_and_result, explanation
 from app_support.shared.literal import literal
 from app_support.shared.ui import show_error
 from app_support.shared.upload import file_uploader
@@ -33,6 +33,8 @@ IMPORT_KEY, IMPORT_OUTCOME = "faces_import", "faces_import_outcome"
 REMOVE_PICK = "faces_remove_pick"
 #: the thumbnail of an imported entry, which has a descriptor but no picture
 NO_CROP = np.full((CROP_SIZE, CROP_SIZE, 3), 230, np.uint8)
+#: the width of an enrolled face's crop in the gallery, in CSS pixels
+CROP_SHOWN = 90
 NAME_PROMPT = "Type a name for this person first."
 
 
@@ -124,9 +126,9 @@ def _enrol_controls() -> None:
 def _gallery_view(gallery: Gallery) -> None:
     """The enrolled faces, a Remove control, Export and Clear."""
     st.image(
-        [entry.crop if entry.crop is not None else NO_CROP for entry in gallery.entries],
+        [at_width(NO_CROP if entry.crop is None else entry.crop, CROP_SHOWN) for entry in gallery.entries],
         caption=[literal(f"{i}. {name}") for i, name in enumerate(gallery.names, start=1)],
-        width=90,
+        width=CROP_SHOWN,
     )
     pick, remove = st.columns([3, 1], vertical_alignment="bottom")
     pick.selectbox(

@@ -31,6 +31,8 @@ from cnn_core.faces.pipeline import describe_face
 from cnn_core.faces.verify import euclidean_distance
 from cnn_core.images import sample_image
 
+#: the width of the Siamese drawing on the page, in CSS pixels (and of the picture sent)
+SIAMESE_WIDTH = 720
 #: the shipped portraits of three different people that the pair classifier is fit on
 PORTRAITS = {"astronaut": "the astronaut", "camera": "the cameraman", "grace_hopper": "Grace Hopper"}
 FEATURE_LABELS = {"abs": "absolute difference", "chi2": "chi-square"}
@@ -57,9 +59,9 @@ def siamese_section(photos: Photos) -> None:
     png = session_memo(
         "faces_siamese",
         (first.embedding.tobytes(), second.embedding.tobytes(), photos.threshold),
-        lambda: figure_png(siamese_figure(view)),
+        lambda: figure_png(siamese_figure(view), SIAMESE_WIDTH),
     )
-    st.image(png, width=720)
+    st.image(png, width=SIAMESE_WIDTH)
     verdict = "≤" if distance <= photos.threshold else ">"
     limit = float(np.abs(np.stack(view.encodings)).max())
     st.caption(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw
@@ -12,6 +11,7 @@ from cnn_core import drawing
 from cnn_core.drawing import GREY, draw_boxes
 from cnn_core.faces.detect import Face
 from cnn_core.faces.triplet import Triplet
+from cnn_core.images import fit_height
 
 CHOSEN = (91, 60, 196)  # the theme's primary colour
 CHOSEN_HEX = "#5b3cc4"
@@ -19,11 +19,10 @@ SAME, DIFFERENT = "#2e9d5b", "#d0453a"
 
 
 def draw_faces(image: np.ndarray, faces: list[Face], chosen: int | None, height: int = 300) -> np.ndarray:
-    """The photo scaled to ``height`` pixels (a thumbnail, sharp on a 2x screen) with every face's box
-    labelled '#k', its five landmarks, and the chosen face in colour; lines and labels are sized for the
-    thumbnail, not for the photo."""
+    """The photo scaled to ``height`` pixels with every face's box labelled '#k', its five landmarks, and
+    the chosen face in colour; lines and labels are sized for the picture drawn, not for the photo."""
     scale = height / image.shape[0]
-    small = cv2.resize(image, (max(1, round(image.shape[1] * scale)), height), interpolation=cv2.INTER_AREA)
+    small = fit_height(image, height)
     colors = [CHOSEN if i == chosen else GREY for i in range(len(faces))]
     boxes = [[value * scale for value in face.box] for face in faces]
     picture = Image.fromarray(draw_boxes(small, boxes, colors, width=3))

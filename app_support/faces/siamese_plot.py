@@ -9,8 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from PIL import Image
 
 from app_support.faces.plots import CHOSEN_HEX, DIFFERENT, SAME
+from cnn_core.images import encode_png, fit_width
 
 #: the 128 components are drawn as an 8x16 heat strip
 STRIP = (8, 16)
@@ -108,8 +110,10 @@ def siamese_figure(view: SiameseView) -> Figure:
     return figure
 
 
-def figure_png(figure: Figure) -> bytes:
-    """The figure as PNG bytes."""
+def figure_png(figure: Figure, width: int) -> bytes:
+    """The figure as PNG bytes, shrunk to ``width`` pixels where it is wider: the width it is shown at.
+    A wider PNG would be decoded, shrunk and encoded again by Streamlit on every rerun (~25 ms)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", facecolor="white", bbox_inches="tight", pad_inches=0.05)
-    return buffer.getvalue()
+    pixels = np.asarray(Image.open(buffer).convert("RGB"))
+    return buffer.getvalue() if pixels.shape[1] <= width else encode_png(fit_width(pixels, width))

@@ -3,10 +3,11 @@
 The server (``serve.py``) calls ``WARMING.start()`` once, as soon as Streamlit's runtime exists and
 before anyone visits: a daemon thread calls each page's ``st.cache_resource`` loader in course order, so
 the first visitor of Detection finds YOLOv3-tiny built and its kernels traced, and the home page (no
-TensorFlow in its own run) is not held up. A page opened before its model is ready calls the same loader
-and simply waits on Streamlit's per-value compute lock; ``warming_notice()`` says so meanwhile. When every
-loader is done the thread prints one line, ``CNN Lab: models warm in 18.2 s (YOLOv3-tiny 2.9 s, …)``, to
-the server's log.
+TensorFlow in its own run) is not held up. Its last step visits every page once through the server's
+socket (``rehearsal``), to pay what a page's first run costs besides its models. A page opened before
+its model is ready calls the same loader and simply waits on Streamlit's per-value compute lock;
+``warming_notice()`` says so meanwhile. When every step is done the thread prints one line,
+``CNN Lab: models warm in 18.2 s (YOLOv3-tiny 2.9 s, …)``, to the server's log.
 
 Nothing starts under AppTest or a bare ``streamlit run app.py``: tests load what they use.
 """
@@ -32,8 +33,9 @@ WARM_LINE = "CNN Lab: models warm"
 
 @dataclass(frozen=True)
 class WarmUp:
-    """One model to load: its name as a visitor knows it, the pages (url paths) that need it first, and
-    the loader ("module:function" of a module in app_support, called with ``args``)."""
+    """One step of the warm-up, mostly a model to load: its name as a visitor knows it, the pages (url
+    paths) that need it first, and the loader ("module:function" of a module in app_support, called
+    with ``args``)."""
 
     name: str
     pages: tuple[str, ...]
@@ -49,7 +51,6 @@ class WarmUp:
 #: in the order a lecture meets them; each is the loader a page itself calls, so the cache is shared
 WARM_UPS: tuple[WarmUp, ...] = (
     WarmUp("YOLOv3-tiny", ("detection",), "detection.cache:detector"),
-    WarmUp("Object detection's first view", (), "detection.sections:warm_first_view"),  # nobody waits
     WarmUp("MTCNN and the face ResNet", ("faces",), "faces.cache:face_models"),
     WarmUp(
         "EfficientNet-Lite0",
@@ -60,6 +61,7 @@ WARM_UPS: tuple[WarmUp, ...] = (
     WarmUp("the 26-style network", ("style-transfer",), "style_transfer.cache:multistyle_model"),
     WarmUp("the style optimisation's network", ("style-transfer",), "style_transfer.cache:backbone"),
     WarmUp("EfficientNet-Lite0 for training", ("training",), "training.cache:lite0"),
+    WarmUp("a visit of every page", (), "shared.rehearsal:rehearse_every_page"),  # nobody waits for it
 )
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_support.shared.visitor_cache import picture_cache
 from cnn_core.style.image_ops import fit_longer_side
-from cnn_core.style.mixing import NUM_STYLES, style_weights
+from cnn_core.style.mixing import NUM_STYLES
 
 if TYPE_CHECKING:  # Keras loads only when a network is first built
     import keras
@@ -63,10 +63,9 @@ def style_vector(image: np.ndarray) -> np.ndarray:
 @picture_cache(max_entries=4, show_spinner=f"Painting the photo in all {NUM_STYLES} styles…")
 def style_sheet(content: np.ndarray, tile: int = 112) -> list[np.ndarray]:
     """The content painted in each of the NUM_STYLES learned styles, ``tile`` pixels on its longer side."""
-    from cnn_core.style.multistyle import stylize_multistyle
+    from cnn_core.style.multistyle import stylize_every_style
 
-    small = fit_longer_side(content, tile)
-    return [stylize_multistyle(multistyle_model(), small, style_weights({k: 1.0})) for k in range(NUM_STYLES)]
+    return stylize_every_style(multistyle_model(), fit_longer_side(content, tile))
 
 
 @picture_cache(max_entries=16, show_spinner="Painting…")

@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_support.shared.image_picker import image_picker
 from app_support.shared.job import show_live, start_session_job, stop_button
-from app_support.shared.layout import controls_and_result
+from app_support.shared.layout import at_width, controls_and_result
 from app_support.shared.literal import literal
 from app_support.shared.url import IN_URL, bound_number, bound_slider
 from app_support.training import cache
@@ -28,6 +28,8 @@ from cnn_core.training.trainer import TrainSettings, predict
 
 REFRESH_S = 1.5
 JOB = "tr_job"
+#: the width of each misclassified validation photo, in CSS pixels
+MISTAKE_WIDTH = 72
 REGIMES = {
     "head": "1 · little data: freeze the base, train a new softmax (features cached once)",
     "partial": "2 · more data: freeze the first k blocks, fine-tune the rest",
@@ -190,8 +192,8 @@ def _results(job: TrainingJob) -> None:
     wrong = run.val_idx[evaluation.mistakes]
     if len(wrong):
         st.image(
-            [job.data.images[i] for i in wrong[:12]],
-            width=72,
+            [at_width(job.data.images[i], MISTAKE_WIDTH) for i in wrong[:12]],
+            width=MISTAKE_WIDTH,
             caption=[
                 f"{names[job.data.labels[i]]} → {names[evaluation.predicted[k]]}"
                 for k, i in zip(evaluation.mistakes[:12], wrong[:12], strict=True)

@@ -66,18 +66,31 @@ def build_multistyle(params: dict[str, np.ndarray] | None = None) -> keras.Model
     return keras.Model([image, weights], out, name="multistyle26")
 
 
+def _paint(model: keras.Model, content: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``content`` (H, W, 3) uint8 painted once per row of ``weights`` (N, 26): (N, H, W, 3) uint8.
+
+    The image is mirror-padded to multiples of 4 (two stride-2 layers) and cropped back. Instance norm
+    normalises every image of a batch on its own, so a batch of N paintings equals N single ones.
+    """
+    content = check_style_image(content, "content")
+    height, width = content.shape[:2]
+    weights = np.asarray(weights, dtype=np.float32).reshape(-1, NUM_STYLES)
+    x = np.repeat(pad_to_multiple(to_unit(content), 4)[None], len(weights), axis=0)  # (N, H', W', 3)
+    return to_uint8(predict(model, x, weights)[0][:, :height, :width])
+
+
 def stylize_multistyle(
     model: keras.Model, content: np.ndarray, weights: np.ndarray, strength: float = 1.0
 ) -> np.ndarray:
     """Paint ``content`` (H, W, 3) uint8 in the style mix ``weights`` (26,); return (H, W, 3) uint8.
 
-    The image is mirror-padded to multiples of 4 (two stride-2 layers) and cropped back. ``strength``
-    blends the painting with the photo: 0 gives the photo, 1 the painting (this network has no
-    style vector of the photo to blend with).
+    ``strength`` blends the painting with the photo: 0 gives the photo, 1 the painting (this network has
+    no style vector of the photo to blend with).
     """
-    content = check_style_image(content, "content")
-    height, width = content.shape[:2]
-    x = pad_to_multiple(to_unit(content), 4)[None]  # (1, H', W', 3)
-    w = np.asarray(weights, dtype=np.float32).reshape(1, NUM_STYLES)
-    out = predict(model, x, w)[0][0, :height, :width]
-    return blend(content, to_uint8(out), strength)
+    return blend(content, _paint(model, content, weights)[0], strength)
+
+
+def stylize_every_style(model: keras.Model, content: np.ndarray) -> list[np.ndarray]:
+    """``content`` (H, W, 3) uint8 painted in each of the 26 styles alone (weights: the rows of the
+    identity), in one batch: 26 pictures (H, W, 3) uint8."""
+    return list(_paint(model, content, np.eye(NUM_STYLES, dtype=np.float32)))

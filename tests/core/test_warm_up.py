@@ -1,5 +1,5 @@
 """The warm-up's bookkeeping (app_support.shared.warmup) with stand-in loaders: what each page still
-waits for, a loader that fails, and the one line the server prints at the end."""
+waits for, a loader that fails, the rehearsal visit last, and the one line the server prints at the end."""
 
 from __future__ import annotations
 
@@ -46,53 +46,14 @@ def test_every_page_with_a_network_is_warmed_by_the_loader_it_calls_itself():
     for warm_up in WARM_UPS:
         module, function = warm_up.loader.split(":")
         loader = getattr(importlib.import_module(f"app_support.{module}"), function)
-        if function != "warm_first_view":  # a page's first view: checked below
+        if warm_up.pages:  # a step a page waits for is that page's own cached loader
             assert hasattr(loader, "clear"), f"{warm_up.loader} is not a Streamlit-cached loader"
 
 
-def _first_view_then_first_visit() -> None:
-    """An AppTest script: the warm-up's first view of Detection, then the calls a first visit makes with
-    the network forbidden (Streamlit's caches keep entries only where a runtime runs)."""
-    import streamlit as st
-
-    from app_support.detection import cache
-    from app_support.detection.sections import DEFAULT_SAMPLE, warm_first_view
-    from app_support.shared.image_picker import cached_sample
-    from cnn_core.detection.yolov3_tiny import DEFAULT_SIZE
-
-    warm_first_view()
-    network = cache.run_network
-
-    def no_second_pass(*_):
-        raise AssertionError("the first visit ran the network again")
-
-    cache.run_network = no_second_pass
-    try:
-        copy = cache.working(cached_sample(DEFAULT_SAMPLE), sample=True)  # what stage_controls reads first
-        blob = cache.network_pass(copy, DEFAULT_SIZE, sample=True).blob
-    finally:
-        cache.run_network = network
-    st.write(f"first visit read a {blob.shape[0]}x{blob.shape[1]} pass")
-
-
-def test_detections_first_view_is_the_cache_entry_a_first_visit_reads():
-    from streamlit.testing.v1 import AppTest
-
-    app = AppTest.from_function(_first_view_then_first_visit, default_timeout=120).run()
-    assert not app.exception, app.exception[0].value if app.exception else ""
-    assert app.markdown[0].value == "first visit read a 416x416 pass"
-
-
-def test_detections_first_view_computes_outside_any_page_run(monkeypatch):
-    """The warm-up thread calls it with no script run around it (where, e.g., an ``st.fragment`` would
-    return without running)."""
-    from app_support.detection import sections
-    from cnn_core.detection.yolov3_tiny import DEFAULT_SIZE
-
-    passes = []
-    monkeypatch.setattr(sections, "network_pass", lambda image, size, sample: passes.append((size, sample)))
-    sections.warm_first_view()
-    assert passes == [(DEFAULT_SIZE, True)]
+def test_the_last_step_visits_every_page_after_every_model_is_loaded():
+    last = WARM_UPS[-1]
+    assert last.loader == "shared.rehearsal:rehearse_every_page" and last.pages == ()
+    assert all(warm_up.pages for warm_up in WARM_UPS[:-1])
 
 
 def test_run_loads_in_order_keeps_going_after_a_failure_and_prints_one_line(stand_ins, capsys):

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from app_support.shared.streamlit_client import StreamlitVisitor
 from benchmarks.classroom import INTERACTIONS, foreign_marks, make_students, run_class
-from benchmarks.streamlit_client import StreamlitVisitor
 
 STUDENTS = 3
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp"))  # a failed student's screen

@@ -1,5 +1,6 @@
 """Models warm before the first student: a fresh server loads every page's networks by itself, so the
-first visitor of Object detection finds YOLOv3-tiny ready (no loading spinner, no warming notice)."""
+first visitor of Object detection finds YOLOv3-tiny ready (no loading spinner, no warming notice), and
+its warm-up ends with a visit of every page that shows no exception."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ new MutationObserver(() => {
 
 def test_a_fresh_server_warms_up_without_a_visitor_and_detection_answers_warm(browser):
     with streamlit_server(warm=False) as url:
-        line = wait_warm(SERVER_LOGS[url])  # nobody has opened a page yet
+        line = wait_warm(SERVER_LOGS[url])  # no student yet; the warm-up has visited every page itself
         assert all(warm_up.name in line for warm_up in WARM_UPS), line
         assert "failed" not in line, line
         context = browser.new_context(viewport={"width": 1280, "height": 720})

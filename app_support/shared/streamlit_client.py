@@ -3,9 +3,10 @@
 A browser tab does three things with a Streamlit server: it asks for script runs (a ``BackMsg`` with the
 page, the URL's query and every widget's value), it keeps the elements each run sends (``ForwardMsg``
 deltas, each at a path in the page's tree) and it uploads files over HTTP before naming them in a widget
-value. ``StreamlitVisitor`` does the same with no rendering, so a hundred of them cost the machine almost
-nothing: the figures they give are the server's, which is what a class of students on laptops of their
-own meets. It keeps the page as text (``screen``) to check what a visitor would see.
+value. ``StreamlitVisitor`` does the same with no rendering. The server's warm-up sends one to every page
+before the first student (``rehearsal``); the classroom benchmark sends a class of them, which cost the
+machine almost nothing, so its figures are the server's. It keeps the page as text (``screen``) to check
+what a visitor would see.
 """
 
 from __future__ import annotations
