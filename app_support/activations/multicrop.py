@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_support.activations import cache as models
 from app_support.activations.inputs import ChosenInput, chosen_input, show_input
-from app_support.shared.layout import at_width, controls_and_result, explanation
+from app_support.shared.layout import controls_and_result, explanation, show_at_width
 from app_support.shared.url import IN_URL
 from app_support.shared.visitor_cache import picture_cache
 from cnn_core.activations.classify import top_k
@@ -87,10 +87,8 @@ def _thumbnails(result: TenCrop) -> None:
     captions = [f"{name}: {t['label']} ({t['score']:.2f})" for name, t in zip(CROP_NAMES, tops, strict=True)]
     st.markdown(f"**The ten crops** as the network saw them (224×224, shown at {THUMB_SIDE} px):")
     for row in (0, 5):
-        st.image(
-            [at_width(models.shown(view), THUMB_SIDE) for view in views[row : row + 5]],
-            width=THUMB_SIDE,
-            caption=captions[row : row + 5],
+        show_at_width(
+            [models.shown(view) for view in views[row : row + 5]], THUMB_SIDE, captions[row : row + 5]
         )
     agree = int((result.probabilities.argmax(axis=1) == result.average.argmax()).sum())
     st.caption(f"{agree} of the 10 crops alone give the averaged top-1 class.")

@@ -19,7 +19,7 @@ from app_support.activations.plots import (
     zoom_for,
     zoomed,
 )
-from app_support.shared.layout import at_width, controls_and_result, explanation
+from app_support.shared.layout import controls_and_result, explanation, show_at_width
 from app_support.shared.url import IN_URL, bound_number
 from cnn_core.activations.feature_maps import GRADCAM_SIDE, grid_unit, heat_overlay, normalise_maps, tile_maps
 from cnn_core.activations.receptive_field import clip_window
@@ -195,10 +195,10 @@ def gradcam() -> None:
     heat = models.cam_of(model.key, x, model.cam_layer, options[choice], sample=chosen.sample)
     overlay = heat_overlay(models.shown(x), heat)
     with result:
-        st.image(
-            at_width(zoomed(overlay, GRADCAM_SIDE), CAM_WIDTH),
-            width=CAM_WIDTH,
-            caption=f"Grad-CAM of '{choice}' at layer {model.cam_layer} ({heat.shape[0]}×{heat.shape[1]} "
+        show_at_width(
+            zoomed(overlay, GRADCAM_SIDE),
+            CAM_WIDTH,
+            f"Grad-CAM of '{choice}' at layer {model.cam_layer} ({heat.shape[0]}×{heat.shape[1]} "
             f"map) over the {x.shape[0]}×{x.shape[1]} input the network saw",
         )
         st.download_button("Download Grad-CAM PNG", encode_png(overlay), "grad_cam.png", "image/png")

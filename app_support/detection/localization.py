@@ -12,7 +12,7 @@ import streamlit as st
 from app_support.detection.steps import Stage
 from app_support.detection.target_plots import draw_targets
 from app_support.shared.bounds import bound_of
-from app_support.shared.layout import at_width
+from app_support.shared.layout import show_at_width
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL, bound_slider
 from cnn_core.detection.localization import (
@@ -226,6 +226,5 @@ def localization(stage: Stage | None) -> None:
             text = f"{NOTES_CLASSES[class_id]} ({class_id + 1})" if class_id is not None else ""
             image = draw_targets(image, [box], [class_id], [text])
         height, width = image.shape[:2]
-        shown = min(480, round(PICTURE_HEIGHT * width / height))
-        st.image(at_width(image, shown), width=shown, caption=sentence)
+        show_at_width(image, min(480, round(PICTURE_HEIGHT * width / height)), sentence)
         _losses(y, y_hat)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_support.faces.cache import face_models
 from app_support.faces.photos import PHOTOS, Photos, photo_column
-from app_support.shared.layout import at_width, controls_and_result, explanation
+from app_support.shared.layout import controls_and_result, explanation, show_at_width
 from app_support.shared.literal import literal
 from app_support.shared.ui import show_error
 from app_support.shared.upload import file_uploader
@@ -125,10 +125,10 @@ def _enrol_controls() -> None:
 
 def _gallery_view(gallery: Gallery) -> None:
     """The enrolled faces, a Remove control, Export and Clear."""
-    st.image(
-        [at_width(NO_CROP if entry.crop is None else entry.crop, CROP_SHOWN) for entry in gallery.entries],
-        caption=[literal(f"{i}. {name}") for i, name in enumerate(gallery.names, start=1)],
-        width=CROP_SHOWN,
+    show_at_width(
+        [NO_CROP if entry.crop is None else entry.crop for entry in gallery.entries],
+        CROP_SHOWN,
+        [literal(f"{i}. {name}") for i, name in enumerate(gallery.names, start=1)],
     )
     pick, remove = st.columns([3, 1], vertical_alignment="bottom")
     pick.selectbox(

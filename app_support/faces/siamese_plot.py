@@ -115,5 +115,7 @@ def figure_png(figure: Figure, width: int) -> bytes:
     A wider PNG would be decoded, shrunk and encoded again by Streamlit on every rerun (~25 ms)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", facecolor="white", bbox_inches="tight", pad_inches=0.05)
-    pixels = np.asarray(Image.open(buffer).convert("RGB"))
-    return buffer.getvalue() if pixels.shape[1] <= width else encode_png(fit_width(pixels, width))
+    drawn = Image.open(buffer)  # reads the header: the size, not the pixels
+    if drawn.width <= width:
+        return buffer.getvalue()
+    return encode_png(fit_width(np.asarray(drawn.convert("RGB")), width))

@@ -61,19 +61,25 @@ def controls_and_result() -> tuple[DeltaGenerator, DeltaGenerator]:
     return controls, result
 
 
-def at_width(pixels: np.ndarray, width: int) -> np.ndarray:
-    """``pixels`` as ``st.image`` should get them for a picture shown ``width`` px wide: shrunk to that
-    width when wider. Given a wider picture, Streamlit encodes it, decodes it again, shrinks it and
-    encodes it once more, on every rerun: ~10 ms for a 1024-px photo shown as a thumbnail, 2 ms when
-    shrunk here first."""
-    return fit_width(pixels, width) if pixels.shape[1] > width else pixels
+def show_at_width(
+    pictures: np.ndarray | list[np.ndarray], width: int, caption: str | list[str] | None = None
+) -> None:
+    """``st.image`` of one picture or a row of them, each shown ``width`` px wide and sent at that width:
+    a wider one is shrunk here first (area averaging). Given a wider picture, Streamlit encodes it,
+    decodes it again, shrinks it and encodes it once more, on every rerun: ~10 ms for a 1024-px photo
+    shown as a thumbnail, 2 ms when shrunk here first."""
+
+    def sent(pixels: np.ndarray) -> np.ndarray:
+        return fit_width(pixels, width) if pixels.shape[1] > width else pixels
+
+    shown = [sent(p) for p in pictures] if isinstance(pictures, list) else sent(pictures)
+    st.image(shown, caption=caption, width=width)
 
 
 def thumbnail(pixels: np.ndarray, caption: str | None = None, height: int = THUMBNAIL_HEIGHT) -> None:
     """Show an input photo ``height`` px high, at its own aspect ratio: width = height·W/H."""
     rows, columns = pixels.shape[:2]
-    width = max(1, round(height * columns / rows))
-    st.image(at_width(pixels, width), caption=caption, width=width)
+    show_at_width(pixels, max(1, round(height * columns / rows)), caption)
 
 
 def explanation(title: str = "How this works") -> DeltaGenerator:

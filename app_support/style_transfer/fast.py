@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from app_support.shared.image_picker import Picture, image_picker
-from app_support.shared.layout import at_width, controls_and_result
+from app_support.shared.layout import controls_and_result, show_at_width
 from app_support.shared.ui import show_error
 from app_support.shared.url import IN_URL, bound_slider
 from app_support.style_transfer import cache as models
@@ -47,11 +47,7 @@ def _multistyle_result(content: Picture, size: int, strength: float) -> tuple[np
         }
     )
     tiles = models.style_sheet(content.pixels, sample=content.sample)
-    st.image(
-        [at_width(tile, TILE_WIDTH) for tile in tiles],
-        caption=[str(k) for k in range(NUM_STYLES)],
-        width=TILE_WIDTH,
-    )
+    show_at_width(tiles, TILE_WIDTH, [str(k) for k in range(NUM_STYLES)])
     painted, ms = _timed(
         models.paint_multistyle, content.pixels, weights, strength, size, sample=content.sample
     )

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from app_support.shared.image_picker import UPLOAD_TYPES
-from app_support.shared.layout import at_width
+from app_support.shared.layout import show_at_width
 from app_support.shared.literal import literal
 from app_support.shared.ui import show_error
 from app_support.shared.upload import MB, accepts, size_limit
@@ -93,11 +93,7 @@ def _strip(name: str, photos: list[np.ndarray], own: bool) -> None:
     shown = photos[:THUMBNAILS]
     more = f" (first {THUMBNAILS} shown)" if len(photos) > THUMBNAILS else ""
     st.markdown(f"**{literal(name)}** — {len(photos)} photos{more}")
-    st.image(
-        [at_width(photo, THUMB_PX) for photo in shown],
-        width=THUMB_PX,
-        caption=[f"#{i + 1}" for i in range(len(shown))],
-    )
+    show_at_width(shown, THUMB_PX, [f"#{i + 1}" for i in range(len(shown))])
     if own:
         left, right = st.columns([2, 1])
         left.selectbox(

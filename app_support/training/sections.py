@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from app_support.shared.image_picker import image_picker
-from app_support.shared.layout import at_width, controls_and_result, thumbnail
+from app_support.shared.layout import controls_and_result, show_at_width, thumbnail
 from app_support.shared.url import IN_URL, bound_number, bound_slider
 from app_support.shared.visitor_cache import session_memo
 from app_support.training import cache
@@ -58,11 +58,7 @@ def augmentation_panel() -> None:
     with grid:
         draws = augment_grid(image, name, n, seed, sigma)
         st.caption(f"{n} random draws of {name} (seed {seed}) on a {image.shape[1]}x{image.shape[0]} copy.")
-        st.image(
-            [at_width(draw, DRAW_SIDE) for draw in draws],
-            width=DRAW_SIDE,
-            caption=[f"{name} #{i + 1}" for i in range(n)],
-        )
+        show_at_width(list(draws), DRAW_SIDE, [f"{name} #{i + 1}" for i in range(n)])
         if name in ("pca", "combined"):
             _pca_table(image, sigma)
     _effect()

@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_support.shared.image_picker import image_picker
 from app_support.shared.job import show_live, start_session_job, stop_button
-from app_support.shared.layout import at_width, controls_and_result
+from app_support.shared.layout import controls_and_result, show_at_width
 from app_support.shared.literal import literal
 from app_support.shared.url import IN_URL, bound_number, bound_slider
 from app_support.training import cache
@@ -191,10 +191,10 @@ def _results(job: TrainingJob) -> None:
     right.plotly_chart(confusion_figure(evaluation.matrix, names), key="tr_confusion")
     wrong = run.val_idx[evaluation.mistakes]
     if len(wrong):
-        st.image(
-            [at_width(job.data.images[i], MISTAKE_WIDTH) for i in wrong[:12]],
-            width=MISTAKE_WIDTH,
-            caption=[
+        show_at_width(
+            [job.data.images[i] for i in wrong[:12]],
+            MISTAKE_WIDTH,
+            [
                 f"{names[job.data.labels[i]]} → {names[evaluation.predicted[k]]}"
                 for k, i in zip(evaluation.mistakes[:12], wrong[:12], strict=True)
             ],

@@ -210,17 +210,3 @@ def test_fit_height_averages_the_pixels_each_new_pixel_covers():
     expected = image.reshape(2, 2, 3, 2).astype(float).mean(axis=(1, 3))
     np.testing.assert_array_equal(small, np.round(expected).astype(np.uint8))
     assert fit_height(np.zeros((3000, 7, 3), np.uint8), 150).shape == (150, 1, 3)  # never 0 wide
-
-
-def test_a_thumbnail_is_sent_at_the_size_it_is_shown(monkeypatch):
-    """Streamlit re-encodes a larger picture on every rerun; the thumbnail sends it at its shown size."""
-    from app_support.shared import layout
-
-    sent = []
-    monkeypatch.setattr(layout.st, "image", lambda pixels, caption, width: sent.append((pixels, width)))
-    photo = np.random.default_rng(0).integers(0, 256, (768, 1024, 3), dtype=np.uint8)
-    layout.thumbnail(photo, "a photo")
-    layout.thumbnail(photo[:100, :50], "a small one", height=150)
-    (large, large_width), (small, small_width) = sent
-    assert large.shape == (150, 200, 3) and large_width == 200
-    assert small.shape == (100, 50, 3) and small_width == 75  # shown enlarged by the browser, sent as is
